@@ -1,0 +1,30 @@
+// common: DynamoDB's JSON wire form of attribute values and items.
+//
+// Parsing validates as DynamoDB does (exactly one type descriptor per value,
+// valid numbers, base64 binary, no empty or duplicate set members) and returns
+// a ValidationError naming the problem.
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/attribute_value.h"
+#include "rapidjson/document.h"
+#include "rapidjson/writer.h"
+#include "rapidjson/stringbuffer.h"
+
+namespace tidings {
+
+using JsonWriter = rapidjson::Writer<rapidjson::StringBuffer>;
+
+absl::StatusOr<AttributeValue> AttributeValueFromJson(const rapidjson::Value& json);
+// Parses an attribute map such as a PutItem "Item" or a GetItem "Key".
+absl::StatusOr<Item> ItemFromJson(const rapidjson::Value& json);
+
+void WriteAttributeValue(const AttributeValue& value, JsonWriter* writer);
+void WriteItem(const Item& item, JsonWriter* writer);
+
+// Convenience for tests and logs: the item as a DynamoDB JSON string.
+std::string ItemToJsonString(const Item& item);
+
+}  // namespace tidings

@@ -1,0 +1,44 @@
+#include "common/attribute_json.h"
+
+#include <gtest/gtest.h>
+
+namespace tidings {
+namespace {
+
+absl::StatusOr<Item> Parse(const char* text) {
+  rapidjson::Document doc;
+  doc.Parse(text);
+  return ItemFromJson(doc);
+}
+
+TEST(AttributeJson, RoundTripsExactly) {
+  const char* text =
+      R"({"b":{"B":"AAEC"},"l":{"L":[{"N":"1.50"},{"NULL":true}]},"m":{"M":{"x":{"BOOL":false}}},)"
+      R"("n":{"N":"0012.500"},"ns":{"NS":["1","2"]},"s":{"S":"hi"},"ss":{"SS":["a","b"]}})";
+  auto item = Parse(text);
+  ASSERT_TRUE(item.ok()) << item.status();
+  EXPECT_EQ(ItemToJsonString(*item), text);
+}
+
+TEST(AttributeJson, RejectsEmptyValue) {
+  auto item = Parse(R"({"a":{}})");
+  ASSERT_FALSE(item.ok());
+  EXPECT_NE(item.status().message().find("Supplied AttributeValue is empty"), std::string::npos);
+}
+
+TEST(AttributeJson, RejectsTwoTypes) {
+  EXPECT_FALSE(Parse(R"({"a":{"S":"x","N":"1"}})").ok());
+}
+
+TEST(AttributeJson, RejectsBadNumber) {
+  EXPECT_FALSE(Parse(R"({"a":{"N":"12abc"}})").ok());
+}
+
+TEST(AttributeJson, RejectsEmptyAndDuplicateSets) {
+  EXPECT_FALSE(Parse(R"({"a":{"SS":[]}})").ok());
+  EXPECT_FALSE(Parse(R"({"a":{"SS":["x","x"]}})").ok());
+  EXPECT_FALSE(Parse(R"({"a":{"NS":["1","1.0"]}})").ok());
+}
+
+}  // namespace
+}  // namespace tidings

@@ -1,0 +1,98 @@
+// common: value types shared by every part of tidings.
+//
+// AttributeValue is DynamoDB's typed value (S, N, B, BOOL, NULL, M, L, SS, NS,
+// BS). Numbers keep the exact digit string the client sent, so they are
+// returned byte for byte; binary values hold raw bytes (base64 is a wire
+// concern, see attribute_json.h).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace tidings {
+
+enum class AttributeType : uint8_t {
+  kS = 1,
+  kN = 2,
+  kB = 3,
+  kBool = 4,
+  kNull = 5,
+  kM = 6,
+  kL = 7,
+  kSS = 8,
+  kNS = 9,
+  kBS = 10,
+};
+
+// Returns DynamoDB's descriptor for `type`: "S", "N", "BOOL", "NULL", "SS"...
+std::string_view AttributeTypeName(AttributeType type);
+
+class AttributeValue;
+using AttributeMap = std::map<std::string, AttributeValue>;
+using Item = AttributeMap;
+
+class AttributeValue {
+ public:
+  AttributeValue() = default;  // NULL
+
+  static AttributeValue String(std::string s);
+  static AttributeValue Number(std::string digits);
+  static AttributeValue Binary(std::string bytes);
+  static AttributeValue Bool(bool b);
+  static AttributeValue Null();
+  static AttributeValue Map(AttributeMap m);
+  static AttributeValue List(std::vector<AttributeValue> l);
+  static AttributeValue StringSet(std::vector<std::string> members);
+  static AttributeValue NumberSet(std::vector<std::string> members);
+  static AttributeValue BinarySet(std::vector<std::string> members);
+
+  AttributeType type() const { return type_; }
+  bool IsScalar() const;
+  bool IsSet() const;
+
+  // S and N text, or B bytes.
+  const std::string& scalar() const { return scalar_; }
+  bool boolean() const { return bool_; }
+  // SS, NS or BS members in the order they were written.
+  const std::vector<std::string>& set() const { return set_; }
+  const std::vector<AttributeValue>& list() const { return list_; }
+  std::vector<AttributeValue>& mutable_list() { return list_; }
+  const AttributeMap& map() const { return map_; }
+  AttributeMap& mutable_map() { return map_; }
+
+  // Structural equality; numbers compare by value (see CompareNumbers).
+  bool operator==(const AttributeValue& other) const;
+
+ private:
+  AttributeType type_ = AttributeType::kNull;
+  bool bool_ = false;
+  std::string scalar_;
+  std::vector<std::string> set_;
+  std::vector<AttributeValue> list_;
+  AttributeMap map_;
+};
+
+// Compares two DynamoDB number strings by value: <0, 0 or >0. Both must be
+// valid numbers (see IsValidNumber).
+int CompareNumbers(std::string_view a, std::string_view b);
+
+// Reports whether `text` is a number DynamoDB accepts: optional sign, digits
+// with an optional fraction, optional exponent, at most 38 significant digits.
+bool IsValidNumber(std::string_view text);
+
+// Binary encoding used on disk and in stream records. The layout is in
+// docs/formats/item.md: a tag byte per value, varint lengths and counts.
+void EncodeItem(const Item& item, std::string* out);
+absl::StatusOr<Item> DecodeItem(std::string_view data);
+
+// Size of an item as DynamoDB counts it against the 400 KB limit: attribute
+// name lengths plus value sizes.
+size_t ItemSize(const Item& item);
+
+}  // namespace tidings

@@ -1,0 +1,57 @@
+#include "common/attribute_value.h"
+
+#include <gtest/gtest.h>
+
+namespace tidings {
+namespace {
+
+TEST(Numbers, CompareByValue) {
+  EXPECT_EQ(CompareNumbers("1", "1.0"), 0);
+  EXPECT_EQ(CompareNumbers("10", "1E1"), 0);
+  EXPECT_LT(CompareNumbers("-5", "3"), 0);
+  EXPECT_LT(CompareNumbers("-5", "-3"), 0);
+  EXPECT_GT(CompareNumbers("0.5", "0.05"), 0);
+  EXPECT_EQ(CompareNumbers("0", "-0.000"), 0);
+}
+
+TEST(Numbers, ValidityRules) {
+  EXPECT_TRUE(IsValidNumber("123.45"));
+  EXPECT_TRUE(IsValidNumber("-1e10"));
+  EXPECT_FALSE(IsValidNumber("abc"));
+  EXPECT_FALSE(IsValidNumber("1e"));
+  EXPECT_FALSE(IsValidNumber(""));
+  EXPECT_FALSE(IsValidNumber("123456789012345678901234567890123456789"));
+}
+
+TEST(ItemCodec, RoundTripsEveryType) {
+  Item item;
+  item["s"] = AttributeValue::String("hello");
+  item["n"] = AttributeValue::Number("00012.500");
+  item["b"] = AttributeValue::Binary(std::string("\0\1\2", 3));
+  item["bool"] = AttributeValue::Bool(true);
+  item["null"] = AttributeValue::Null();
+  item["m"] = AttributeValue::Map({{"inner", AttributeValue::String("x")}});
+  item["l"] = AttributeValue::List({AttributeValue::Number("1"), AttributeValue::String("y")});
+  item["ss"] = AttributeValue::StringSet({"a", "b"});
+  item["ns"] = AttributeValue::NumberSet({"1", "2.5"});
+  item["bs"] = AttributeValue::BinarySet({"x", "y"});
+
+  std::string encoded;
+  EncodeItem(item, &encoded);
+  auto decoded = DecodeItem(encoded);
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  EXPECT_EQ(*decoded, item);
+  EXPECT_EQ(decoded->at("n").scalar(), "00012.500");
+}
+
+TEST(ItemCodec, RejectsTruncatedInput) {
+  Item item;
+  item["s"] = AttributeValue::String("hello");
+  std::string encoded;
+  EncodeItem(item, &encoded);
+  encoded.pop_back();
+  EXPECT_FALSE(DecodeItem(encoded).ok());
+}
+
+}  // namespace
+}  // namespace tidings

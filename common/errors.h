@@ -1,0 +1,48 @@
+// common: error kinds that every part returns as absl::Status.
+//
+// Parts report DynamoDB's error kinds through these constructors; api/
+// translates them to the wire (__type, HTTP status) in one table. The kind
+// travels as a status payload so that two kinds with the same absl code stay
+// distinct.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+
+namespace tidings {
+
+enum class ErrorKind {
+  kValidation,
+  kConditionalCheckFailed,
+  kResourceNotFound,
+  kResourceInUse,
+  kUnknownOperation,
+  kSerialization,
+  kExpiredIterator,
+  kTrimmedDataAccess,
+  kLimitExceeded,
+  kInternal,
+};
+
+absl::Status MakeError(ErrorKind kind, std::string_view message);
+
+inline absl::Status ValidationError(std::string_view message) {
+  return MakeError(ErrorKind::kValidation, message);
+}
+inline absl::Status ResourceNotFoundError(std::string_view message) {
+  return MakeError(ErrorKind::kResourceNotFound, message);
+}
+inline absl::Status ResourceInUseError(std::string_view message) {
+  return MakeError(ErrorKind::kResourceInUse, message);
+}
+inline absl::Status ConditionalCheckFailedError(std::string_view message) {
+  return MakeError(ErrorKind::kConditionalCheckFailed, message);
+}
+
+// Returns the kind carried by `status`, deriving one from its code when the
+// status was not built with MakeError.
+ErrorKind KindOf(const absl::Status& status);
+
+}  // namespace tidings
