@@ -187,6 +187,26 @@ int CompareNumbers(std::string_view a, std::string_view b) {
   return x_neg ? -magnitude : magnitude;
 }
 
+std::string EncodeNumberOrdered(std::string_view number) {
+  Decimal d;
+  ParseDecimal(number, &d);
+  std::string out;
+  if (d.digits.empty()) {
+    out.push_back(static_cast<char>(0x80));
+    return out;
+  }
+  // Sign byte, then a biased 16-bit exponent and the digits, both inverted for
+  // negative numbers so that larger magnitudes sort first.
+  uint8_t flip = d.negative ? 0xff : 0x00;
+  out.push_back(static_cast<char>(d.negative ? 0x7f : 0x81));
+  auto biased = static_cast<uint16_t>(d.exponent + 0x8000);
+  out.push_back(static_cast<char>((biased >> 8) ^ flip));
+  out.push_back(static_cast<char>((biased & 0xff) ^ flip));
+  for (char c : d.digits) out.push_back(static_cast<char>(static_cast<uint8_t>(c) ^ flip));
+  out.push_back(static_cast<char>(0x00 ^ flip));
+  return out;
+}
+
 bool AttributeValue::operator==(const AttributeValue& other) const {
   if (type_ != other.type_) return false;
   switch (type_) {

@@ -86,6 +86,10 @@ int CompareNumbers(std::string_view a, std::string_view b);
 // with an optional fraction, optional exponent, at most 38 significant digits.
 bool IsValidNumber(std::string_view text);
 
+// Encodes a number so that bytewise order of encodings is numeric order and
+// equal numbers ("1", "1.0") encode the same. Used in item keys.
+std::string EncodeNumberOrdered(std::string_view number);
+
 // Binary encoding used on disk and in stream records. The layout is in
 // docs/formats/item.md: a tag byte per value, varint lengths and counts.
 void EncodeItem(const Item& item, std::string* out);

@@ -23,6 +23,17 @@ TEST(Numbers, ValidityRules) {
   EXPECT_FALSE(IsValidNumber("123456789012345678901234567890123456789"));
 }
 
+TEST(Numbers, OrderedEncodingSortsByValue) {
+  const char* ascending[] = {"-1000", "-12", "-1.5", "-1", "-0.001", "0", "0.001", "1", "1.5",
+                             "12", "1000"};
+  for (size_t i = 0; i + 1 < std::size(ascending); ++i) {
+    EXPECT_LT(EncodeNumberOrdered(ascending[i]), EncodeNumberOrdered(ascending[i + 1]))
+        << ascending[i] << " vs " << ascending[i + 1];
+  }
+  EXPECT_EQ(EncodeNumberOrdered("1"), EncodeNumberOrdered("1.00"));
+  EXPECT_EQ(EncodeNumberOrdered("0"), EncodeNumberOrdered("-0.0"));
+}
+
 TEST(ItemCodec, RoundTripsEveryType) {
   Item item;
   item["s"] = AttributeValue::String("hello");

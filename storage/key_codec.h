@@ -1,0 +1,30 @@
+// storage: the encoding of item keys in the "items" column family.
+//
+// key = table id (8 bytes, big-endian)
+//     + hash key: type byte, then the value length-prefixed
+//     + range key (if any): type byte, then the value in an order-preserving
+//       form, so that a table's items for one hash key sort by range key.
+// S and B values are their raw bytes; N values use EncodeNumberOrdered, so
+// "1" and "1.0" are the same key. docs/formats/item-key.md has the details.
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/attribute_value.h"
+#include "storage/table_description.h"
+
+namespace tidings {
+
+// Validates that `key` holds exactly the table's key attributes with the
+// declared types and returns its encoding. Errors are DynamoDB's
+// ValidationException messages.
+absl::StatusOr<std::string> EncodeItemKey(const TableDescription& table, const Item& key);
+
+// Same, for a full item: the key attributes must be present, others ignored.
+absl::StatusOr<std::string> EncodeKeyOfItem(const TableDescription& table, const Item& item);
+
+// The prefix shared by every item key of the table.
+std::string TableKeyPrefix(uint64_t table_id);
+
+}  // namespace tidings

@@ -1,0 +1,71 @@
+// storage: the persistent description of a table and of its streams.
+//
+// Both are catalog entries, stored as versioned JSON in the engine's default
+// column family (layout in docs/formats/catalog.md).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/attribute_value.h"
+
+namespace tidings {
+
+enum class StreamViewType { kKeysOnly, kNewImage, kOldImage, kNewAndOldImages };
+
+std::string_view StreamViewTypeName(StreamViewType type);
+std::optional<StreamViewType> ParseStreamViewType(std::string_view name);
+
+struct KeyElement {
+  std::string name;
+  AttributeType type = AttributeType::kS;  // S, N or B.
+};
+
+struct TableDescription {
+  std::string name;
+  uint64_t id = 0;  // Prefix of the table's item keys; never reused.
+  KeyElement hash_key;
+  std::optional<KeyElement> range_key;
+  int64_t creation_time_ms = 0;
+  std::string billing_mode = "PROVISIONED";
+  int64_t read_capacity_units = 0;
+  int64_t write_capacity_units = 0;
+
+  // The table's current stream, if one is enabled.
+  bool stream_enabled = false;
+  StreamViewType stream_view_type = StreamViewType::kNewAndOldImages;
+  uint64_t stream_id = 0;      // 0 when no stream was ever enabled.
+  std::string stream_label;    // Of the latest stream, kept after disabling.
+
+  // Builds the primary key of `item` (hash and range attributes only).
+  Item KeyOf(const Item& item) const;
+};
+
+enum class StreamStatus { kEnabled, kDisabled };
+
+struct StreamDescription {
+  uint64_t id = 0;
+  std::string table_name;
+  uint64_t table_id = 0;
+  std::string label;  // Creation time, e.g. "2026-01-01T00:00:00.000".
+  std::string arn;
+  StreamViewType view_type = StreamViewType::kNewAndOldImages;
+  KeyElement hash_key;
+  std::optional<KeyElement> range_key;
+  StreamStatus status = StreamStatus::kEnabled;
+  int64_t creation_time_ms = 0;
+  std::string shard_id;
+  // The last sequence number written to the shard when the stream closed; 0
+  // while it is open.
+  uint64_t ending_sequence_number = 0;
+};
+
+std::string SerializeTable(const TableDescription& table);
+absl::StatusOr<TableDescription> ParseTable(std::string_view data);
+std::string SerializeStream(const StreamDescription& stream);
+absl::StatusOr<StreamDescription> ParseStream(std::string_view data);
+
+}  // namespace tidings

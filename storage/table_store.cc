@@ -1,0 +1,293 @@
+#include "storage/table_store.h"
+
+#include <chrono>
+#include <random>
+
+#include "absl/status/status.h"
+#include "common/errors.h"
+#include "fmt/chrono.h"
+#include "fmt/format.h"
+#include "rocksdb/iterator.h"
+#include "common/logging.h"
+#include "storage/key_codec.h"
+
+namespace tidings {
+namespace {
+
+constexpr char kTablePrefix[] = "table/";
+constexpr char kStreamPrefix[] = "stream/";
+
+std::string StreamCatalogKey(uint64_t id) { return fmt::format("{}{:020}", kStreamPrefix, id); }
+
+int64_t SystemNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+TableStore::TableStore(StorageEngine* engine, Options options)
+    : engine_(engine), options_(std::move(options)) {
+  if (!options_.now_ms) options_.now_ms = SystemNowMs;
+}
+
+absl::Status TableStore::Load() {
+  std::unique_lock lock(catalog_mutex_);
+  std::unique_ptr<rocksdb::Iterator> it(
+      engine_->db()->NewIterator(rocksdb::ReadOptions(), engine_->catalog()));
+  for (it->Seek(kTablePrefix); it->Valid() && it->key().starts_with(kTablePrefix); it->Next()) {
+    auto table = ParseTable(it->value().ToStringView());
+    if (!table.ok()) return table.status();
+    auto state = std::make_shared<TableState>();
+    state->description = *std::move(table);
+    tables_[state->description.name] = std::move(state);
+  }
+  for (it->Seek(kStreamPrefix); it->Valid() && it->key().starts_with(kStreamPrefix); it->Next()) {
+    auto stream = ParseStream(it->value().ToStringView());
+    if (!stream.ok()) return stream.status();
+    streams_[stream->id] = *std::move(stream);
+  }
+  return FromRocksDb(it->status());
+}
+
+std::shared_ptr<TableStore::TableState> TableStore::FindTable(const std::string& name) const {
+  std::shared_lock lock(catalog_mutex_);
+  auto it = tables_.find(name);
+  return it == tables_.end() ? nullptr : it->second;
+}
+
+std::string TableStore::FormatLabel(int64_t time_ms) const {
+  auto time = std::chrono::system_clock::time_point(std::chrono::milliseconds(time_ms));
+  return fmt::format("{:%Y-%m-%dT%H:%M:%S}.{:03}",
+                     std::chrono::floor<std::chrono::seconds>(time), time_ms % 1000);
+}
+
+StreamDescription TableStore::NewStream(const TableDescription& table, StreamViewType view_type,
+                                        rocksdb::WriteBatch* batch) {
+  static thread_local std::mt19937 random(std::random_device{}());
+  StreamDescription stream;
+  stream.id = engine_->AllocateId(batch);
+  stream.table_name = table.name;
+  stream.table_id = table.id;
+  stream.creation_time_ms = options_.now_ms();
+  stream.label = FormatLabel(stream.creation_time_ms);
+  stream.arn = fmt::format("arn:aws:dynamodb:{}:{}:table/{}/stream/{}", options_.region,
+                           options_.account_id, table.name, stream.label);
+  stream.view_type = view_type;
+  stream.hash_key = table.hash_key;
+  stream.range_key = table.range_key;
+  stream.status = StreamStatus::kEnabled;
+  stream.shard_id = fmt::format("shardId-{:020}-{:08x}", stream.creation_time_ms,
+                                static_cast<uint32_t>(random()));
+  batch->Put(engine_->catalog(), StreamCatalogKey(stream.id), SerializeStream(stream));
+  return stream;
+}
+
+void TableStore::CloseStream(uint64_t stream_id, rocksdb::WriteBatch* batch) {
+  // The caller holds catalog_mutex_ exclusively.
+  auto it = streams_.find(stream_id);
+  if (it == streams_.end() || it->second.status == StreamStatus::kDisabled) return;
+  it->second.status = StreamStatus::kDisabled;
+  it->second.ending_sequence_number = engine_->LastSequenceNumber();
+  batch->Put(engine_->catalog(), StreamCatalogKey(stream_id), SerializeStream(it->second));
+}
+
+absl::StatusOr<TableDescription> TableStore::CreateTable(TableDescription table,
+                                                         std::optional<StreamViewType> stream) {
+  std::unique_lock lock(catalog_mutex_);
+  if (tables_.count(table.name) > 0) {
+    return ResourceInUseError(fmt::format("Table already exists: {}", table.name));
+  }
+  rocksdb::WriteBatch batch;
+  table.id = engine_->AllocateId(&batch);
+  table.creation_time_ms = options_.now_ms();
+  std::optional<StreamDescription> new_stream;
+  if (stream) {
+    new_stream = NewStream(table, *stream, &batch);
+    table.stream_enabled = true;
+    table.stream_view_type = *stream;
+    table.stream_id = new_stream->id;
+    table.stream_label = new_stream->label;
+  }
+  batch.Put(engine_->catalog(), kTablePrefix + table.name, SerializeTable(table));
+  if (auto s = engine_->Write(&batch); !s.ok()) return s;
+
+  auto state = std::make_shared<TableState>();
+  state->description = table;
+  tables_[table.name] = std::move(state);
+  if (new_stream) streams_[new_stream->id] = *new_stream;
+  Logger("storage")->info("[table={}] created", table.name);
+  return table;
+}
+
+absl::StatusOr<TableDescription> TableStore::DeleteTable(const std::string& name) {
+  std::unique_lock lock(catalog_mutex_);
+  auto it = tables_.find(name);
+  if (it == tables_.end()) {
+    return ResourceNotFoundError(fmt::format("Requested resource not found: Table: {} not found", name));
+  }
+  std::shared_ptr<TableState> state = it->second;
+  std::lock_guard write_lock(state->write_mutex);
+  TableDescription table = state->description;
+
+  rocksdb::WriteBatch batch;
+  if (table.stream_enabled) CloseStream(table.stream_id, &batch);
+  batch.Delete(engine_->catalog(), kTablePrefix + name);
+  std::string begin = TableKeyPrefix(table.id);
+  std::string end = TableKeyPrefix(table.id + 1);
+  batch.DeleteRange(engine_->items(), begin, end);
+  if (auto s = engine_->Write(&batch); !s.ok()) return s;
+
+  state->deleted = true;
+  tables_.erase(it);
+  Logger("storage")->info("[table={}] deleted", name);
+  return table;
+}
+
+absl::StatusOr<TableDescription> TableStore::GetTable(const std::string& name) const {
+  auto state = FindTable(name);
+  if (state == nullptr) {
+    return ResourceNotFoundError(fmt::format("Requested resource not found: Table: {} not found", name));
+  }
+  std::lock_guard write_lock(state->write_mutex);
+  return state->description;
+}
+
+std::vector<std::string> TableStore::ListTables() const {
+  std::shared_lock lock(catalog_mutex_);
+  std::vector<std::string> names;
+  for (const auto& [name, state] : tables_) names.push_back(name);
+  return names;
+}
+
+absl::StatusOr<TableDescription> TableStore::UpdateStream(const std::string& name, bool enabled,
+                                                          std::optional<StreamViewType> view_type) {
+  std::unique_lock lock(catalog_mutex_);
+  auto it = tables_.find(name);
+  if (it == tables_.end()) {
+    return ResourceNotFoundError(fmt::format("Requested resource not found: Table: {} not found", name));
+  }
+  std::shared_ptr<TableState> state = it->second;
+  std::lock_guard write_lock(state->write_mutex);
+  TableDescription table = state->description;
+
+  rocksdb::WriteBatch batch;
+  std::optional<StreamDescription> new_stream;
+  if (enabled) {
+    if (table.stream_enabled) {
+      return ValidationError(fmt::format("Table already has an enabled stream: {}", name));
+    }
+    if (!view_type) {
+      return ValidationError("StreamViewType is required when StreamEnabled is true");
+    }
+    new_stream = NewStream(table, *view_type, &batch);
+    table.stream_enabled = true;
+    table.stream_view_type = *view_type;
+    table.stream_id = new_stream->id;
+    table.stream_label = new_stream->label;
+  } else {
+    if (!table.stream_enabled) {
+      return ValidationError(fmt::format("Table already has its stream disabled: {}", name));
+    }
+    CloseStream(table.stream_id, &batch);
+    table.stream_enabled = false;
+  }
+  batch.Put(engine_->catalog(), kTablePrefix + name, SerializeTable(table));
+  if (auto s = engine_->Write(&batch); !s.ok()) return s;
+
+  state->description = table;
+  if (new_stream) streams_[new_stream->id] = *new_stream;
+  Logger("storage")->info("[table={}] stream {}", name, enabled ? "enabled" : "disabled");
+  return table;
+}
+
+absl::StatusOr<StreamDescription> TableStore::GetStream(uint64_t stream_id) const {
+  std::shared_lock lock(catalog_mutex_);
+  auto it = streams_.find(stream_id);
+  if (it == streams_.end()) return ResourceNotFoundError("Requested resource not found: Stream not found");
+  return it->second;
+}
+
+absl::StatusOr<StreamDescription> TableStore::FindStreamByArn(const std::string& arn) const {
+  std::shared_lock lock(catalog_mutex_);
+  for (const auto& [id, stream] : streams_) {
+    if (stream.arn == arn) return stream;
+  }
+  return ResourceNotFoundError(fmt::format("Requested resource not found: Stream: {} not found", arn));
+}
+
+std::vector<StreamDescription> TableStore::ListStreams() const {
+  std::shared_lock lock(catalog_mutex_);
+  std::vector<StreamDescription> streams;
+  for (const auto& [id, stream] : streams_) streams.push_back(stream);
+  return streams;
+}
+
+absl::StatusOr<std::optional<Item>> TableStore::GetItem(const std::string& table_name,
+                                                        const Item& key) const {
+  auto table = GetTable(table_name);
+  if (!table.ok()) return table.status();
+  auto encoded_key = EncodeItemKey(*table, key);
+  if (!encoded_key.ok()) return encoded_key.status();
+
+  std::string value;
+  rocksdb::Status status =
+      engine_->db()->Get(rocksdb::ReadOptions(), engine_->items(), *encoded_key, &value);
+  if (status.IsNotFound()) return std::optional<Item>();
+  if (!status.ok()) return FromRocksDb(status);
+  auto item = DecodeItem(value);
+  if (!item.ok()) return item.status();
+  return std::optional<Item>(*std::move(item));
+}
+
+absl::StatusOr<TableStore::MutationResult> TableStore::MutateItem(const std::string& table_name,
+                                                                  const Item& key,
+                                                                  const Mutation& mutation) {
+  auto state = FindTable(table_name);
+  if (state == nullptr) {
+    return ResourceNotFoundError("Requested resource not found");
+  }
+  std::lock_guard write_lock(state->write_mutex);
+  if (state->deleted) return ResourceNotFoundError("Requested resource not found");
+  const TableDescription& table = state->description;
+
+  auto encoded_key = EncodeItemKey(table, key);
+  if (!encoded_key.ok()) return encoded_key.status();
+
+  MutationResult result;
+  std::string value;
+  rocksdb::Status status =
+      engine_->db()->Get(rocksdb::ReadOptions(), engine_->items(), *encoded_key, &value);
+  if (status.ok()) {
+    auto old_item = DecodeItem(value);
+    if (!old_item.ok()) return old_item.status();
+    result.old_item = *std::move(old_item);
+  } else if (!status.IsNotFound()) {
+    return FromRocksDb(status);
+  }
+
+  auto new_item = mutation(result.old_item);
+  if (!new_item.ok()) return new_item.status();
+  result.new_item = *std::move(new_item);
+  if (result.old_item == result.new_item) return result;  // Nothing changes, so nothing is written.
+
+  rocksdb::WriteBatch batch;
+  if (result.new_item) {
+    std::string encoded;
+    EncodeItem(*result.new_item, &encoded);
+    batch.Put(engine_->items(), *encoded_key, encoded);
+  } else {
+    batch.Delete(engine_->items(), *encoded_key);
+  }
+  if (observer_ != nullptr) {
+    const Item* old_ptr = result.old_item ? &*result.old_item : nullptr;
+    const Item* new_ptr = result.new_item ? &*result.new_item : nullptr;
+    if (auto s = observer_->OnItemChange(table, old_ptr, new_ptr, &batch); !s.ok()) return s;
+  }
+  if (auto s = engine_->Write(&batch); !s.ok()) return s;
+  if (observer_ != nullptr) observer_->OnCommitted(table);
+  return result;
+}
+
+}  // namespace tidings
