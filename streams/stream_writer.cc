@@ -1,0 +1,134 @@
+#include "streams/stream_writer.h"
+
+#include <chrono>
+#include <memory>
+#include <random>
+
+#include "common/attribute_json.h"
+#include "common/varint.h"
+#include "fmt/format.h"
+#include "rocksdb/iterator.h"
+
+namespace tidings {
+namespace {
+
+int64_t SystemNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string NewEventId() {
+  static thread_local std::mt19937_64 random(std::random_device{}());
+  return fmt::format("{:016x}{:016x}", random(), random());
+}
+
+void WriteImage(const char* field, const Item& image, JsonWriter* writer) {
+  writer->Key(field);
+  WriteItem(image, writer);
+}
+
+}  // namespace
+
+uint64_t StreamNotifier::Version() const {
+  std::lock_guard lock(mutex_);
+  return version_;
+}
+
+uint64_t StreamNotifier::WaitForChange(uint64_t seen, int64_t timeout_ms) {
+  std::unique_lock lock(mutex_);
+  changed_.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return version_ > seen; });
+  return version_;
+}
+
+void StreamNotifier::Notify() {
+  {
+    std::lock_guard lock(mutex_);
+    ++version_;
+  }
+  changed_.notify_all();
+}
+
+std::string StreamRecordKey(uint64_t stream_id, uint64_t sequence_number) {
+  std::string key;
+  PutFixed64BigEndian(stream_id, &key);
+  PutFixed64BigEndian(sequence_number, &key);
+  return key;
+}
+
+std::string FormatSequenceNumber(uint64_t sequence_number) {
+  return fmt::format("{:021}", sequence_number);
+}
+
+StreamWriter::StreamWriter(StorageEngine* engine, StreamNotifier* notifier, Options options)
+    : engine_(engine), notifier_(notifier), options_(std::move(options)) {
+  if (!options_.now_ms) options_.now_ms = SystemNowMs;
+}
+
+absl::Status StreamWriter::OnItemChange(const TableDescription& table, const Item* old_item,
+                                        const Item* new_item, rocksdb::WriteBatch* batch) {
+  if (!table.stream_enabled) return absl::OkStatus();
+
+  const char* event_name = old_item == nullptr ? "INSERT" : (new_item == nullptr ? "REMOVE" : "MODIFY");
+  Item keys = table.KeyOf(new_item != nullptr ? *new_item : *old_item);
+  StreamViewType view = table.stream_view_type;
+  bool with_new = new_item != nullptr &&
+                  (view == StreamViewType::kNewImage || view == StreamViewType::kNewAndOldImages);
+  bool with_old = old_item != nullptr &&
+                  (view == StreamViewType::kOldImage || view == StreamViewType::kNewAndOldImages);
+  size_t size_bytes = ItemSize(keys) + (with_new ? ItemSize(*new_item) : 0) +
+                      (with_old ? ItemSize(*old_item) : 0);
+  uint64_t sequence = engine_->AllocateSequenceNumber(batch);
+
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("eventID");
+  w.String(NewEventId().c_str());
+  w.Key("eventName");
+  w.String(event_name);
+  w.Key("eventVersion");
+  w.String("1.1");
+  w.Key("eventSource");
+  w.String("aws:dynamodb");
+  w.Key("awsRegion");
+  w.String(options_.region.c_str());
+  w.Key("dynamodb");
+  w.StartObject();
+  w.Key("ApproximateCreationDateTime");
+  w.Int64(options_.now_ms() / 1000);
+  WriteImage("Keys", keys, &w);
+  if (with_new) WriteImage("NewImage", *new_item, &w);
+  if (with_old) WriteImage("OldImage", *old_item, &w);
+  w.Key("SequenceNumber");
+  w.String(FormatSequenceNumber(sequence).c_str());
+  w.Key("SizeBytes");
+  w.Uint64(size_bytes);
+  w.Key("StreamViewType");
+  std::string_view view_name = StreamViewTypeName(view);
+  w.String(view_name.data(), view_name.size());
+  w.EndObject();
+  w.EndObject();
+
+  batch->Put(engine_->streams(), StreamRecordKey(table.stream_id, sequence),
+             rocksdb::Slice(buffer.GetString(), buffer.GetSize()));
+  return absl::OkStatus();
+}
+
+void StreamWriter::OnCommitted(const TableDescription& table) {
+  if (table.stream_enabled) notifier_->Notify();
+}
+
+absl::Status StreamWriter::Recover(const TableStore& tables) {
+  std::unique_ptr<rocksdb::Iterator> it(
+      engine_->db()->NewIterator(rocksdb::ReadOptions(), engine_->streams()));
+  for (const StreamDescription& stream : tables.ListStreams()) {
+    it->SeekForPrev(StreamRecordKey(stream.id, UINT64_MAX));
+    if (!it->Valid() || it->key().size() != 16) continue;
+    if (DecodeFixed64BigEndian(it->key().ToStringView()) != stream.id) continue;
+    engine_->ObserveSequenceNumber(DecodeFixed64BigEndian(it->key().ToStringView().substr(8)));
+  }
+  return FromRocksDb(it->status());
+}
+
+}  // namespace tidings

@@ -1,0 +1,65 @@
+// streams: DynamoDB Streams records, written in the same batch as the change.
+//
+// StreamWriter is storage's ChangeObserver. For a table whose stream is
+// enabled it turns each item change into a stream record in DynamoDB's shape
+// (docs/formats/stream-record.md) and adds it to the item's write batch, so a
+// crash never leaves a change without its record or a record without its
+// change. After commit it wakes readers waiting in StreamNotifier.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <string>
+
+#include "storage/engine.h"
+#include "storage/table_store.h"
+
+namespace tidings {
+
+// Wakes threads that wait for new stream records (trigger runners).
+class StreamNotifier {
+ public:
+  // Returns a counter that increases with every committed record batch.
+  uint64_t Version() const;
+  // Blocks until Version() exceeds `seen` or `timeout_ms` passes; returns the
+  // new version.
+  uint64_t WaitForChange(uint64_t seen, int64_t timeout_ms);
+  void Notify();
+
+ private:
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  uint64_t version_ = 0;  // Guarded by mutex_.
+};
+
+// Key of a record in the "streams" column family: stream id and sequence
+// number, both 8 bytes big-endian.
+std::string StreamRecordKey(uint64_t stream_id, uint64_t sequence_number);
+// DynamoDB's text form of a sequence number: 21 decimal digits.
+std::string FormatSequenceNumber(uint64_t sequence_number);
+
+class StreamWriter : public ChangeObserver {
+ public:
+  struct Options {
+    std::string region = "us-east-1";
+    std::function<int64_t()> now_ms;
+  };
+  StreamWriter(StorageEngine* engine, StreamNotifier* notifier, Options options);
+
+  absl::Status OnItemChange(const TableDescription& table, const Item* old_item,
+                            const Item* new_item, rocksdb::WriteBatch* batch) override;
+  void OnCommitted(const TableDescription& table) override;
+
+  // Raises the engine's sequence counter past every stored record. Call once
+  // at start, after TableStore::Load.
+  [[nodiscard]] absl::Status Recover(const TableStore& tables);
+
+ private:
+  StorageEngine* engine_;
+  StreamNotifier* notifier_;
+  Options options_;
+};
+
+}  // namespace tidings
