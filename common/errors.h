@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "absl/status/status.h"
+#include "fmt/format.h"
 
 namespace tidings {
 
@@ -46,3 +47,13 @@ inline absl::Status ConditionalCheckFailedError(std::string_view message) {
 ErrorKind KindOf(const absl::Status& status);
 
 }  // namespace tidings
+
+// Lets fmt format absl::string_view (for example Status::message()), which
+// Debian's Abseil build defines as its own type rather than std::string_view.
+template <>
+struct fmt::formatter<absl::string_view> : fmt::formatter<std::string_view> {
+  template <typename FormatContext>
+  auto format(absl::string_view text, FormatContext& ctx) const {
+    return fmt::formatter<std::string_view>::format(std::string_view(text.data(), text.size()), ctx);
+  }
+};

@@ -241,6 +241,40 @@ absl::StatusOr<std::optional<Item>> TableStore::GetItem(const std::string& table
   return std::optional<Item>(*std::move(item));
 }
 
+absl::StatusOr<TableStore::ScanPage> TableStore::ScanItems(
+    const std::string& table_name, const std::optional<Item>& exclusive_start_key,
+    int64_t limit) const {
+  constexpr size_t kMaxPageBytes = 1 << 20;
+  auto table = GetTable(table_name);
+  if (!table.ok()) return table.status();
+  std::string prefix = TableKeyPrefix(table->id);
+  std::string start = prefix;
+  if (exclusive_start_key) {
+    auto encoded = EncodeItemKey(*table, *exclusive_start_key);
+    if (!encoded.ok()) return ValidationError("The provided starting key is invalid: " + std::string(encoded.status().message()));
+    start = *encoded;
+  }
+
+  ScanPage page;
+  size_t bytes = 0;
+  std::unique_ptr<rocksdb::Iterator> it(
+      engine_->db()->NewIterator(rocksdb::ReadOptions(), engine_->items()));
+  it->Seek(start);
+  if (exclusive_start_key && it->Valid() && it->key() == start) it->Next();
+  for (; it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (static_cast<int64_t>(page.items.size()) >= limit || bytes >= kMaxPageBytes) {
+      page.last_evaluated_key = table->KeyOf(page.items.back());
+      break;
+    }
+    auto item = DecodeItem(it->value().ToStringView());
+    if (!item.ok()) return item.status();
+    bytes += it->value().size();
+    page.items.push_back(*std::move(item));
+  }
+  if (!it->status().ok()) return FromRocksDb(it->status());
+  return page;
+}
+
 absl::StatusOr<TableStore::MutationResult> TableStore::MutateItem(const std::string& table_name,
                                                                   const Item& key,
                                                                   const Mutation& mutation) {

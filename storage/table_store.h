@@ -72,6 +72,16 @@ class TableStore {
   // Returns the item with primary key `key`, or nullopt.
   absl::StatusOr<std::optional<Item>> GetItem(const std::string& table, const Item& key) const;
 
+  struct ScanPage {
+    std::vector<Item> items;
+    std::optional<Item> last_evaluated_key;  // Set when more items may follow.
+  };
+  // Returns up to `limit` items in key order after `exclusive_start_key`,
+  // stopping after about 1 MB as DynamoDB does.
+  absl::StatusOr<ScanPage> ScanItems(const std::string& table,
+                                     const std::optional<Item>& exclusive_start_key,
+                                     int64_t limit) const;
+
   // Computes the item's new state from its current one (nullopt: absent) and
   // returns the new state, nullopt to delete it, or an error to write nothing.
   using Mutation =

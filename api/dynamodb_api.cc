@@ -1,0 +1,80 @@
+#include "api/dynamodb_api.h"
+
+#include "api/error_mapping.h"
+#include "common/errors.h"
+#include "common/logging.h"
+#include "fmt/format.h"
+
+namespace tidings {
+namespace {
+
+constexpr std::string_view kDynamoDbPrefix = "DynamoDB_20120810.";
+constexpr std::string_view kStreamsPrefix = "DynamoDBStreams_20120810.";
+
+}  // namespace
+
+DynamoDbApi::DynamoDbApi(TableStore* tables, StreamReader* streams, std::string region)
+    : tables_(tables), streams_(streams), region_(std::move(region)) {
+  dynamodb_operations_ = {
+      {"CreateTable", &DynamoDbApi::CreateTable},
+      {"DeleteTable", &DynamoDbApi::DeleteTable},
+      {"DescribeTable", &DynamoDbApi::DescribeTable},
+      {"ListTables", &DynamoDbApi::ListTables},
+      {"UpdateTable", &DynamoDbApi::UpdateTable},
+      {"DescribeEndpoints", &DynamoDbApi::DescribeEndpoints},
+      {"PutItem", &DynamoDbApi::PutItem},
+      {"GetItem", &DynamoDbApi::GetItem},
+      {"UpdateItem", &DynamoDbApi::UpdateItem},
+      {"DeleteItem", &DynamoDbApi::DeleteItem},
+      {"Scan", &DynamoDbApi::Scan},
+  };
+  stream_operations_ = {
+      {"ListStreams", &DynamoDbApi::ListStreams},
+      {"DescribeStream", &DynamoDbApi::DescribeStream},
+      {"GetShardIterator", &DynamoDbApi::GetShardIterator},
+      {"GetRecords", &DynamoDbApi::GetRecords},
+  };
+}
+
+bool DynamoDbApi::Handles(const HttpRequest& request) {
+  return !request.Header("x-amz-target").empty();
+}
+
+HttpResponse DynamoDbApi::Handle(const HttpRequest& request) {
+  const std::string& target = request.Header("x-amz-target");
+  std::string_view name;
+  const std::map<std::string, Operation, std::less<>>* operations = nullptr;
+  if (target.starts_with(kDynamoDbPrefix)) {
+    name = std::string_view(target).substr(kDynamoDbPrefix.size());
+    operations = &dynamodb_operations_;
+  } else if (target.starts_with(kStreamsPrefix)) {
+    name = std::string_view(target).substr(kStreamsPrefix.size());
+    operations = &stream_operations_;
+  }
+  if (operations == nullptr || operations->find(name) == operations->end()) {
+    return DynamoDbErrorResponse(MakeError(
+        ErrorKind::kUnknownOperation,
+        fmt::format("Unknown operation: {}; this server supports the DynamoDB_20120810 and "
+                    "DynamoDBStreams_20120810 operations listed in its README",
+                    target)));
+  }
+  if (request.method != "POST") {
+    return DynamoDbErrorResponse(
+        ValidationError(fmt::format("{} requests must use POST, not {}", name, request.method)));
+  }
+
+  auto parsed = Request::Parse(request.body);
+  if (!parsed.ok()) return DynamoDbErrorResponse(parsed.status());
+  Operation operation = operations->find(name)->second;
+  absl::StatusOr<std::string> body = (this->*operation)(*parsed);
+  if (!body.ok()) {
+    Logger("api")->debug("[op={}] rejected: {}", name, body.status().message());
+    return DynamoDbErrorResponse(body.status());
+  }
+  HttpResponse response;
+  response.content_type = "application/x-amz-json-1.0";
+  response.body = *std::move(body);
+  return response;
+}
+
+}  // namespace tidings

@@ -1,0 +1,334 @@
+// Item operations: PutItem, GetItem, UpdateItem, DeleteItem and Scan.
+#include <set>
+
+#include "api/dynamodb_api.h"
+#include "common/attribute_json.h"
+#include "common/errors.h"
+#include "expr/expression.h"
+#include "fmt/format.h"
+
+namespace tidings {
+namespace {
+
+constexpr size_t kMaxItemBytes = 400 * 1024;
+
+enum class ReturnValues { kNone, kAllOld, kUpdatedOld, kAllNew, kUpdatedNew };
+
+// The expressions of one request, parsed and checked together.
+struct Expressions {
+  std::optional<expr::ConditionExpression> condition;
+  std::optional<expr::UpdateExpression> update;
+  std::optional<expr::ProjectionExpression> projection;
+};
+
+absl::Status RejectLegacyParameters(const Request& request) {
+  for (const char* legacy : {"Expected", "AttributeUpdates", "ConditionalOperator",
+                             "AttributesToGet", "ScanFilter"}) {
+    if (request.Has(legacy)) {
+      return ValidationError(fmt::format(
+          "The legacy parameter {} is not supported by this version of tidings; use the "
+          "expression parameters instead",
+          legacy));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Parses the expression parameters named by `condition_field` (if any),
+// UpdateExpression and ProjectionExpression (when allowed), and checks that
+// every ExpressionAttributeNames and ExpressionAttributeValues entry is used.
+absl::StatusOr<Expressions> ParseExpressions(const Request& request, const char* condition_field,
+                                             bool allow_update, bool allow_projection) {
+  if (auto s = RejectLegacyParameters(request); !s.ok()) return s;
+  auto names = request.ExpressionNames();
+  if (!names.ok()) return names.status();
+  auto values = request.ExpressionValues();
+  if (!values.ok()) return values.status();
+
+  Expressions out;
+  std::set<std::string> used_names, used_values;
+  auto condition_text = request.OptionalString(condition_field);
+  if (!condition_text.ok()) return condition_text.status();
+  if (*condition_text) {
+    auto condition = expr::ConditionExpression::Parse(**condition_text, *names, *values, condition_field);
+    if (!condition.ok()) return condition.status();
+    used_names.insert(condition->used_names().begin(), condition->used_names().end());
+    used_values.insert(condition->used_values().begin(), condition->used_values().end());
+    out.condition = *std::move(condition);
+  }
+  if (allow_update) {
+    auto update_text = request.OptionalString("UpdateExpression");
+    if (!update_text.ok()) return update_text.status();
+    if (*update_text) {
+      auto update = expr::UpdateExpression::Parse(**update_text, *names, *values);
+      if (!update.ok()) return update.status();
+      used_names.insert(update->used_names().begin(), update->used_names().end());
+      used_values.insert(update->used_values().begin(), update->used_values().end());
+      out.update = *std::move(update);
+    }
+  }
+  if (allow_projection) {
+    auto projection_text = request.OptionalString("ProjectionExpression");
+    if (!projection_text.ok()) return projection_text.status();
+    if (*projection_text) {
+      auto projection = expr::ProjectionExpression::Parse(**projection_text, *names);
+      if (!projection.ok()) return projection.status();
+      used_names.insert(projection->used_names().begin(), projection->used_names().end());
+      out.projection = *std::move(projection);
+    }
+  }
+
+  bool any_expression = out.condition || out.update || out.projection;
+  if (!any_expression && !names->empty()) {
+    return ValidationError("ExpressionAttributeNames can only be specified when using expressions");
+  }
+  if (!any_expression && !values->empty()) {
+    return ValidationError("ExpressionAttributeValues can only be specified when using expressions");
+  }
+  if (auto s = expr::CheckAllUsed(*names, *values, used_names, used_values); !s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<ReturnValues> ParseReturnValues(const Request& request, bool allow_updated_and_new) {
+  auto text = request.OptionalString("ReturnValues");
+  if (!text.ok()) return text.status();
+  std::string value = text->value_or("NONE");
+  ReturnValues parsed;
+  if (value == "NONE") {
+    parsed = ReturnValues::kNone;
+  } else if (value == "ALL_OLD") {
+    parsed = ReturnValues::kAllOld;
+  } else if (value == "UPDATED_OLD") {
+    parsed = ReturnValues::kUpdatedOld;
+  } else if (value == "ALL_NEW") {
+    parsed = ReturnValues::kAllNew;
+  } else if (value == "UPDATED_NEW") {
+    parsed = ReturnValues::kUpdatedNew;
+  } else {
+    return ValidationError(fmt::format(
+        "1 validation error detected: Value '{}' at 'returnValues' failed to satisfy constraint: "
+        "Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD, ALL_OLD, NONE, UPDATED_NEW]",
+        value));
+  }
+  if (!allow_updated_and_new && parsed != ReturnValues::kNone && parsed != ReturnValues::kAllOld) {
+    return ValidationError("ReturnValues can only be ALL_OLD or NONE");
+  }
+  return parsed;
+}
+
+absl::Status CheckItemSize(const Item& item) {
+  if (ItemSize(item) > kMaxItemBytes) {
+    return ValidationError("Item size has exceeded the maximum allowed size");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckCondition(const Expressions& expressions, const std::optional<Item>& old_item) {
+  if (!expressions.condition) return absl::OkStatus();
+  if (expressions.condition->Evaluate(old_item.value_or(Item()))) return absl::OkStatus();
+  return ConditionalCheckFailedError("The conditional request failed");
+}
+
+// Writes {"Attributes": ...} when `attributes` is set and not empty, else {}.
+std::string AttributesResponse(const std::optional<Item>& attributes) {
+  if (!attributes || attributes->empty()) return "{}";
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("Attributes");
+  WriteItem(*attributes, &w);
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+Item Restrict(const Item& item, const std::set<std::string>& names) {
+  Item out;
+  for (const auto& name : names) {
+    if (auto it = item.find(name); it != item.end()) out.emplace(*it);
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> DynamoDbApi::PutItem(const Request& request) {
+  auto table_name = request.TableName();
+  if (!table_name.ok()) return table_name.status();
+  auto item = request.RequiredItem("Item");
+  if (!item.ok()) return item.status();
+  auto expressions = ParseExpressions(request, "ConditionExpression", false, false);
+  if (!expressions.ok()) return expressions.status();
+  auto return_values = ParseReturnValues(request, false);
+  if (!return_values.ok()) return return_values.status();
+  auto table = tables_->GetTable(*table_name);
+  if (!table.ok()) return table.status();
+  if (auto s = CheckItemSize(*item); !s.ok()) return s;
+
+  Item key = table->KeyOf(*item);
+  if (key.size() != (table->range_key ? 2u : 1u)) {
+    const std::string& missing = item->count(table->hash_key.name) == 0 ? table->hash_key.name
+                                                                         : table->range_key->name;
+    return ValidationError(fmt::format(
+        "One or more parameter values were invalid: Missing the key {} in the item", missing));
+  }
+  auto result = tables_->MutateItem(*table_name, key, [&](const std::optional<Item>& old_item) {
+    if (auto s = CheckCondition(*expressions, old_item); !s.ok()) {
+      return absl::StatusOr<std::optional<Item>>(s);
+    }
+    return absl::StatusOr<std::optional<Item>>(*item);
+  });
+  if (!result.ok()) return result.status();
+  return AttributesResponse(*return_values == ReturnValues::kAllOld ? result->old_item
+                                                                     : std::nullopt);
+}
+
+absl::StatusOr<std::string> DynamoDbApi::GetItem(const Request& request) {
+  auto table_name = request.TableName();
+  if (!table_name.ok()) return table_name.status();
+  auto key = request.RequiredItem("Key");
+  if (!key.ok()) return key.status();
+  auto expressions = ParseExpressions(request, "", false, true);
+  if (!expressions.ok()) return expressions.status();
+  if (auto consistent = request.OptionalBool("ConsistentRead"); !consistent.ok()) {
+    return consistent.status();
+  }
+
+  auto item = tables_->GetItem(*table_name, *key);
+  if (!item.ok()) return item.status();
+  if (!item->has_value()) return std::string("{}");
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("Item");
+  WriteItem(expressions->projection ? expressions->projection->Project(**item) : **item, &w);
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+absl::StatusOr<std::string> DynamoDbApi::UpdateItem(const Request& request) {
+  auto table_name = request.TableName();
+  if (!table_name.ok()) return table_name.status();
+  auto key = request.RequiredItem("Key");
+  if (!key.ok()) return key.status();
+  auto expressions = ParseExpressions(request, "ConditionExpression", true, false);
+  if (!expressions.ok()) return expressions.status();
+  auto return_values = ParseReturnValues(request, true);
+  if (!return_values.ok()) return return_values.status();
+  auto table = tables_->GetTable(*table_name);
+  if (!table.ok()) return table.status();
+
+  if (expressions->update) {
+    for (const std::string& target : expressions->update->TargetAttributes()) {
+      if (key->count(target) > 0 || target == table->hash_key.name ||
+          (table->range_key && target == table->range_key->name)) {
+        return ValidationError(fmt::format(
+            "One or more parameter values were invalid: Cannot update attribute {}. This "
+            "attribute is part of the key",
+            target));
+      }
+    }
+  }
+
+  std::set<std::string> updated;
+  auto result = tables_->MutateItem(*table_name, *key, [&](const std::optional<Item>& old_item) {
+    using Result = absl::StatusOr<std::optional<Item>>;
+    if (auto s = CheckCondition(*expressions, old_item); !s.ok()) return Result(s);
+    Item item = old_item.value_or(*key);
+    updated.clear();
+    if (expressions->update) {
+      if (auto s = expressions->update->Apply(&item, &updated); !s.ok()) return Result(s);
+    }
+    if (auto s = CheckItemSize(item); !s.ok()) return Result(s);
+    return Result(std::move(item));
+  });
+  if (!result.ok()) return result.status();
+
+  switch (*return_values) {
+    case ReturnValues::kNone:
+      return std::string("{}");
+    case ReturnValues::kAllOld:
+      return AttributesResponse(result->old_item);
+    case ReturnValues::kAllNew:
+      return AttributesResponse(result->new_item);
+    case ReturnValues::kUpdatedOld:
+      return AttributesResponse(
+          result->old_item ? std::optional(Restrict(*result->old_item, updated)) : std::nullopt);
+    case ReturnValues::kUpdatedNew:
+      return AttributesResponse(Restrict(*result->new_item, updated));
+  }
+  return std::string("{}");
+}
+
+absl::StatusOr<std::string> DynamoDbApi::DeleteItem(const Request& request) {
+  auto table_name = request.TableName();
+  if (!table_name.ok()) return table_name.status();
+  auto key = request.RequiredItem("Key");
+  if (!key.ok()) return key.status();
+  auto expressions = ParseExpressions(request, "ConditionExpression", false, false);
+  if (!expressions.ok()) return expressions.status();
+  auto return_values = ParseReturnValues(request, false);
+  if (!return_values.ok()) return return_values.status();
+
+  auto result = tables_->MutateItem(*table_name, *key, [&](const std::optional<Item>& old_item) {
+    using Result = absl::StatusOr<std::optional<Item>>;
+    if (auto s = CheckCondition(*expressions, old_item); !s.ok()) return Result(s);
+    return Result(std::nullopt);
+  });
+  if (!result.ok()) return result.status();
+  return AttributesResponse(*return_values == ReturnValues::kAllOld ? result->old_item
+                                                                     : std::nullopt);
+}
+
+absl::StatusOr<std::string> DynamoDbApi::Scan(const Request& request) {
+  auto table_name = request.TableName();
+  if (!table_name.ok()) return table_name.status();
+  auto expressions = ParseExpressions(request, "FilterExpression", false, true);
+  if (!expressions.ok()) return expressions.status();
+  auto limit = request.OptionalInt("Limit");
+  if (!limit.ok()) return limit.status();
+  if (*limit && **limit < 1) {
+    return ValidationError(fmt::format(
+        "1 validation error detected: Value '{}' at 'limit' failed to satisfy constraint: Member "
+        "must have value greater than or equal to 1",
+        **limit));
+  }
+  std::optional<Item> start_key;
+  if (request.Has("ExclusiveStartKey")) {
+    auto parsed = request.RequiredItem("ExclusiveStartKey");
+    if (!parsed.ok()) return parsed.status();
+    start_key = *std::move(parsed);
+  }
+  auto select = request.OptionalString("Select");
+  if (!select.ok()) return select.status();
+  bool count_only = select->value_or("") == "COUNT";
+
+  auto page = tables_->ScanItems(*table_name, start_key, limit->value_or(INT64_MAX));
+  if (!page.ok()) return page.status();
+
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  int64_t count = 0;
+  if (!count_only) {
+    w.Key("Items");
+    w.StartArray();
+  }
+  for (const Item& item : page->items) {
+    if (expressions->condition && !expressions->condition->Evaluate(item)) continue;
+    ++count;
+    if (!count_only) WriteItem(expressions->projection ? expressions->projection->Project(item) : item, &w);
+  }
+  if (!count_only) w.EndArray();
+  w.Key("Count");
+  w.Int64(count);
+  w.Key("ScannedCount");
+  w.Int64(static_cast<int64_t>(page->items.size()));
+  if (page->last_evaluated_key) {
+    w.Key("LastEvaluatedKey");
+    WriteItem(*page->last_evaluated_key, &w);
+  }
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+}  // namespace tidings

@@ -1,0 +1,212 @@
+// The DynamoDB Streams operations: ListStreams, DescribeStream,
+// GetShardIterator and GetRecords.
+#include "api/dynamodb_api.h"
+#include "common/attribute_json.h"
+#include "common/errors.h"
+#include "fmt/format.h"
+
+namespace tidings {
+namespace {
+
+void WriteString(std::string_view text, JsonWriter* w) {
+  w->String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+}
+
+void WriteKeySchema(const StreamDescription& stream, JsonWriter* w) {
+  w->StartArray();
+  w->StartObject();
+  w->Key("AttributeName");
+  WriteString(stream.hash_key.name, w);
+  w->Key("KeyType");
+  w->String("HASH");
+  w->EndObject();
+  if (stream.range_key) {
+    w->StartObject();
+    w->Key("AttributeName");
+    WriteString(stream.range_key->name, w);
+    w->Key("KeyType");
+    w->String("RANGE");
+    w->EndObject();
+  }
+  w->EndArray();
+}
+
+absl::StatusOr<std::string> RequiredArn(const Request& request) {
+  auto arn = request.RequiredString("StreamArn");
+  if (!arn.ok()) return arn.status();
+  if (arn->size() < 37 || arn->size() > 1024) {
+    return ValidationError(fmt::format(
+        "1 validation error detected: Value '{}' at 'streamArn' failed to satisfy constraint: "
+        "Member must have length greater than or equal to 37",
+        *arn));
+  }
+  return arn;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> DynamoDbApi::ListStreams(const Request& request) {
+  auto table_name = request.OptionalString("TableName");
+  if (!table_name.ok()) return table_name.status();
+  auto start = request.OptionalString("ExclusiveStartStreamArn");
+  if (!start.ok()) return start.status();
+  auto limit = request.OptionalInt("Limit");
+  if (!limit.ok()) return limit.status();
+  int64_t max_streams = limit->value_or(100);
+  if (max_streams < 1 || max_streams > 100) {
+    return ValidationError(fmt::format(
+        "1 validation error detected: Value '{}' at 'limit' failed to satisfy constraint: Member "
+        "must have value less than or equal to 100 and greater than or equal to 1",
+        max_streams));
+  }
+  if (*table_name) {
+    if (auto table = tables_->GetTable(**table_name); !table.ok()) return table.status();
+  }
+
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("Streams");
+  w.StartArray();
+  bool started = !*start;
+  int64_t count = 0;
+  std::string last;
+  bool more = false;
+  for (const StreamDescription& stream : tables_->ListStreams()) {
+    if (*table_name && stream.table_name != **table_name) continue;
+    if (!started) {
+      started = stream.arn == **start;
+      continue;
+    }
+    if (count == max_streams) {
+      more = true;
+      break;
+    }
+    w.StartObject();
+    w.Key("StreamArn");
+    WriteString(stream.arn, &w);
+    w.Key("TableName");
+    WriteString(stream.table_name, &w);
+    w.Key("StreamLabel");
+    WriteString(stream.label, &w);
+    w.EndObject();
+    last = stream.arn;
+    ++count;
+  }
+  w.EndArray();
+  if (more) {
+    w.Key("LastEvaluatedStreamArn");
+    WriteString(last, &w);
+  }
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+absl::StatusOr<std::string> DynamoDbApi::DescribeStream(const Request& request) {
+  auto arn = RequiredArn(request);
+  if (!arn.ok()) return arn.status();
+  auto stream = tables_->FindStreamByArn(*arn);
+  if (!stream.ok()) return stream.status();
+  auto start_shard = request.OptionalString("ExclusiveStartShardId");
+  if (!start_shard.ok()) return start_shard.status();
+  auto shards = streams_->DescribeShards(*stream);
+  if (!shards.ok()) return shards.status();
+
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("StreamDescription");
+  w.StartObject();
+  w.Key("StreamArn");
+  WriteString(stream->arn, &w);
+  w.Key("StreamLabel");
+  WriteString(stream->label, &w);
+  w.Key("StreamStatus");
+  w.String(stream->status == StreamStatus::kEnabled ? "ENABLED" : "DISABLED");
+  w.Key("StreamViewType");
+  WriteString(StreamViewTypeName(stream->view_type), &w);
+  w.Key("CreationRequestDateTime");
+  w.Double(static_cast<double>(stream->creation_time_ms) / 1000.0);
+  w.Key("TableName");
+  WriteString(stream->table_name, &w);
+  w.Key("KeySchema");
+  WriteKeySchema(*stream, &w);
+  w.Key("Shards");
+  w.StartArray();
+  bool started = !*start_shard;
+  for (const ShardInfo& shard : *shards) {
+    if (!started) {
+      started = shard.shard_id == **start_shard;
+      continue;
+    }
+    w.StartObject();
+    w.Key("ShardId");
+    WriteString(shard.shard_id, &w);
+    w.Key("SequenceNumberRange");
+    w.StartObject();
+    w.Key("StartingSequenceNumber");
+    WriteString(shard.starting_sequence_number, &w);
+    if (!shard.ending_sequence_number.empty()) {
+      w.Key("EndingSequenceNumber");
+      WriteString(shard.ending_sequence_number, &w);
+    }
+    w.EndObject();
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+absl::StatusOr<std::string> DynamoDbApi::GetShardIterator(const Request& request) {
+  auto arn = RequiredArn(request);
+  if (!arn.ok()) return arn.status();
+  auto shard_id = request.RequiredString("ShardId");
+  if (!shard_id.ok()) return shard_id.status();
+  auto type_name = request.RequiredString("ShardIteratorType");
+  if (!type_name.ok()) return type_name.status();
+  auto type = ParseShardIteratorType(*type_name);
+  if (!type) {
+    return ValidationError(fmt::format(
+        "1 validation error detected: Value '{}' at 'shardIteratorType' failed to satisfy "
+        "constraint: Member must satisfy enum value set: [AFTER_SEQUENCE_NUMBER, LATEST, "
+        "AT_SEQUENCE_NUMBER, TRIM_HORIZON]",
+        *type_name));
+  }
+  auto sequence_number = request.OptionalString("SequenceNumber");
+  if (!sequence_number.ok()) return sequence_number.status();
+
+  auto iterator = streams_->GetShardIterator(*arn, *shard_id, *type, sequence_number->value_or(""));
+  if (!iterator.ok()) return iterator.status();
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  w.StartObject();
+  w.Key("ShardIterator");
+  WriteString(*iterator, &w);
+  w.EndObject();
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+absl::StatusOr<std::string> DynamoDbApi::GetRecords(const Request& request) {
+  auto iterator = request.RequiredString("ShardIterator");
+  if (!iterator.ok()) return iterator.status();
+  auto limit = request.OptionalInt("Limit");
+  if (!limit.ok()) return limit.status();
+  auto batch = streams_->GetRecords(*iterator, static_cast<int>(limit->value_or(1000)));
+  if (!batch.ok()) return batch.status();
+
+  std::string body = "{\"Records\":[";
+  for (size_t i = 0; i < batch->records.size(); ++i) {
+    if (i > 0) body.push_back(',');
+    body += batch->records[i];  // Stored as complete record JSON.
+  }
+  body += "]";
+  if (batch->next_shard_iterator) {
+    body += ",\"NextShardIterator\":\"" + *batch->next_shard_iterator + "\"";
+  }
+  body += "}";
+  return body;
+}
+
+}  // namespace tidings

@@ -1,0 +1,106 @@
+// cli: the `tidings` command. Parses arguments and runs the server until
+// SIGINT or SIGTERM.
+#include <csignal>
+#include <iostream>
+
+#include "CLI/CLI.hpp"
+#include "common/logging.h"
+#include "server/server.h"
+
+namespace {
+
+// Splits "HOST:PORT"; returns false when it is malformed.
+bool ParseListen(const std::string& listen, std::string* host, uint16_t* port) {
+  size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  *host = listen.substr(0, colon);
+  if (host->size() > 2 && host->front() == '[' && host->back() == ']') {
+    *host = host->substr(1, host->size() - 2);
+  }
+  std::string port_text = listen.substr(colon + 1);
+  if (port_text.empty() || port_text.size() > 5 ||
+      port_text.find_first_not_of("0123456789") != std::string::npos) {
+    return false;
+  }
+  int port_value = std::stoi(port_text);
+  if (port_value > 65535) return false;
+  *port = static_cast<uint16_t>(port_value);
+  return true;
+}
+
+int Serve(const std::string& listen, const std::string& data_dir, const std::string& config_path,
+          const std::string& durability, const std::string& log_level) {
+  spdlog::set_level(spdlog::level::from_str(log_level));
+  tidings::ServerOptions options;
+  if (!ParseListen(listen, &options.host, &options.port)) {
+    std::cerr << "tidings: invalid --listen \"" << listen
+              << "\"; expected HOST:PORT, for example 127.0.0.1:8000\n";
+    return 2;
+  }
+  options.data_dir = data_dir;
+  options.durability =
+      durability == "async" ? tidings::Durability::kAsync : tidings::Durability::kSync;
+  if (!config_path.empty()) {
+    auto config = tidings::LoadConfig(config_path);
+    if (!config.ok()) {
+      std::cerr << "tidings: " << config.status().message() << "\n";
+      return 1;
+    }
+    options.config = *std::move(config);
+  }
+
+  // Block the shutdown signals before any thread starts, then wait for one.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  tidings::Server server(options);
+  if (auto status = server.Start(); !status.ok()) {
+    std::cerr << "tidings: " << status.message() << "\n";
+    return 1;
+  }
+  int received = 0;
+  sigwait(&signals, &received);
+  tidings::Logger("server")->info("received {}, shutting down", strsignal(received));
+  server.Stop();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "tidings: DynamoDB tables and streams, Lambda-style triggers and MagicBell-style "
+      "notifications in one self-hosted server."};
+  app.require_subcommand(1);
+
+  std::string listen = "127.0.0.1:8000";
+  std::string data_dir = "./data";
+  std::string config_path;
+  std::string durability = "sync";
+  std::string log_level = "info";
+  CLI::App* serve = app.add_subcommand("serve", "Run the server: every API on one port.");
+  serve->add_option("--listen", listen,
+                    "Address and TCP port to serve every API on, as HOST:PORT")
+      ->capture_default_str();
+  serve->add_option("--data-dir", data_dir,
+                    "Directory of the RocksDB database; created if missing")
+      ->capture_default_str();
+  serve->add_option("--config", config_path,
+                    "YAML file declaring the region and the pipelines (default: none)");
+  serve->add_option("--durability", durability,
+                    "sync: acknowledge a write after its log record is fsynced; async: once the "
+                    "operating system has it (a killed process loses nothing, a power loss may "
+                    "lose the last writes)")
+      ->check(CLI::IsMember({"sync", "async"}))
+      ->capture_default_str();
+  serve->add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
+      ->capture_default_str();
+
+  CLI11_PARSE(app, argc, argv);
+  if (serve->parsed()) return Serve(listen, data_dir, config_path, durability, log_level);
+  return 0;
+}

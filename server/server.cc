@@ -1,0 +1,122 @@
+#include "server/server.h"
+
+#include <thread>
+
+#include "api/dynamodb_api.h"
+#include "common/logging.h"
+#include "notify/notification_store.h"
+#include "notify/notify_api.h"
+#include "server/http_server.h"
+#include "storage/table_store.h"
+#include "streams/stream_reader.h"
+#include "streams/stream_writer.h"
+#include "triggers/pipeline_runner.h"
+
+namespace tidings {
+
+struct Server::Parts {
+  std::unique_ptr<StorageEngine> engine;
+  std::unique_ptr<TableStore> tables;
+  StreamNotifier notifier;
+  std::unique_ptr<StreamWriter> stream_writer;
+  std::unique_ptr<StreamReader> stream_reader;
+  std::unique_ptr<notify::NotificationStore> notifications;
+  std::unique_ptr<DynamoDbApi> dynamodb_api;
+  std::unique_ptr<notify::NotifyApi> notify_api;
+  std::vector<std::unique_ptr<PipelineRunner>> pipelines;
+  std::unique_ptr<HttpServer> http;
+};
+
+namespace {
+
+// DynamoDB's endpoint answers a plain GET / with 200 and this text.
+HttpResponse HealthResponse() {
+  HttpResponse response;
+  response.content_type = "text/plain";
+  response.body = "healthy: tidings";
+  return response;
+}
+
+HttpResponse NotFoundResponse(const HttpRequest& request) {
+  HttpResponse response;
+  response.status = 404;
+  response.body = fmt::format(R"({{"errors":[{{"code":"not_found","message":"no route for {} {}"}}]}})",
+                              request.method, request.path);
+  return response;
+}
+
+}  // namespace
+
+Server::Server(ServerOptions options) : options_(std::move(options)) {}
+
+Server::~Server() { Stop(); }
+
+absl::Status Server::Start() {
+  auto parts = std::make_unique<Parts>();
+  StorageOptions storage_options;
+  storage_options.data_dir = options_.data_dir;
+  storage_options.durability = options_.durability;
+  auto engine = StorageEngine::Open(storage_options);
+  if (!engine.ok()) return engine.status();
+  parts->engine = *std::move(engine);
+
+  TableStore::Options table_options;
+  table_options.region = options_.config.region;
+  parts->tables = std::make_unique<TableStore>(parts->engine.get(), table_options);
+  if (auto s = parts->tables->Load(); !s.ok()) return s;
+  StreamWriter::Options writer_options;
+  writer_options.region = options_.config.region;
+  parts->stream_writer =
+      std::make_unique<StreamWriter>(parts->engine.get(), &parts->notifier, writer_options);
+  if (auto s = parts->stream_writer->Recover(*parts->tables); !s.ok()) return s;
+  parts->tables->SetChangeObserver(parts->stream_writer.get());
+  parts->stream_reader = std::make_unique<StreamReader>(parts->engine.get(), parts->tables.get());
+
+  notify::NotificationStoreOptions notify_options;
+  notify_options.write_options = parts->engine->write_options();
+  parts->notifications = std::make_unique<notify::NotificationStore>(
+      parts->engine->db(), parts->engine->notify(), notify_options);
+  parts->dynamodb_api = std::make_unique<DynamoDbApi>(
+      parts->tables.get(), parts->stream_reader.get(), options_.config.region);
+  parts->notify_api = std::make_unique<notify::NotifyApi>(parts->notifications.get());
+
+  PipelineDependencies deps{parts->engine.get(), parts->tables.get(), parts->stream_reader.get(),
+                            &parts->notifier, parts->notifications.get()};
+  for (const PipelineSpec& spec : options_.config.pipelines) {
+    auto runner = PipelineRunner::Create(spec, deps);
+    if (!runner.ok()) return runner.status();
+    parts->pipelines.push_back(*std::move(runner));
+  }
+
+  Parts* raw = parts.get();
+  auto handler = [raw](const HttpRequest& request) {
+    if (DynamoDbApi::Handles(request)) return raw->dynamodb_api->Handle(request);
+    if (raw->notify_api->Handles(request)) return raw->notify_api->Handle(request);
+    if (request.method == "GET" && request.path == "/") return HealthResponse();
+    return NotFoundResponse(request);
+  };
+  int threads = options_.http_threads > 0
+                    ? options_.http_threads
+                    : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+  parts->http = std::make_unique<HttpServer>(handler, threads);
+  if (auto s = parts->http->Listen(options_.host, options_.port); !s.ok()) return s;
+
+  for (auto& runner : parts->pipelines) runner->Start();
+  parts->http->Start();
+  parts_ = std::move(parts);
+  Logger("server")->info("listening on {}:{}, data directory {}, {} pipelines", options_.host,
+                         port(), options_.data_dir, parts_->pipelines.size());
+  return absl::OkStatus();
+}
+
+void Server::Stop() {
+  if (!parts_) return;
+  parts_->http->Stop();
+  for (auto& runner : parts_->pipelines) runner->Stop();
+  parts_.reset();
+  Logger("server")->info("stopped");
+}
+
+uint16_t Server::port() const { return parts_ ? parts_->http->port() : 0; }
+
+}  // namespace tidings

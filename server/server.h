@@ -1,0 +1,43 @@
+// server: wires the parts into one running tidings server.
+//
+// Opens storage, loads the catalog, recovers stream counters, starts the
+// pipelines and the HTTP server; Stop() shuts down in the reverse order so
+// every acknowledged write is on disk before the process exits.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "server/config.h"
+#include "storage/engine.h"
+
+namespace tidings {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8000;
+  std::string data_dir = "./data";
+  Durability durability = Durability::kSync;
+  int http_threads = 0;  // 0: one per core, at least 2.
+  Config config;
+};
+
+class Server {
+ public:
+  explicit Server(ServerOptions options);
+  ~Server();
+
+  // Opens everything and starts serving; returns once the port is bound.
+  [[nodiscard]] absl::Status Start();
+  void Stop();
+  uint16_t port() const;
+
+ private:
+  struct Parts;
+  ServerOptions options_;
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace tidings
