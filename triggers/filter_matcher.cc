@@ -357,25 +357,25 @@ bool FilterMatcher::MatchesNumeric(const rapidjson::Value& value, bool numeric_s
 
   for (const Comparison& comparison : comparisons_) {
     int order = CompareNumbers(number, comparison.number);
-    bool holds = false;
+    bool satisfied = false;
     switch (comparison.op) {
       case Comparison::Op::kEqual:
-        holds = order == 0;
+        satisfied = order == 0;
         break;
       case Comparison::Op::kLess:
-        holds = order < 0;
+        satisfied = order < 0;
         break;
       case Comparison::Op::kLessOrEqual:
-        holds = order <= 0;
+        satisfied = order <= 0;
         break;
       case Comparison::Op::kGreater:
-        holds = order > 0;
+        satisfied = order > 0;
         break;
       case Comparison::Op::kGreaterOrEqual:
-        holds = order >= 0;
+        satisfied = order >= 0;
         break;
     }
-    if (!holds) return false;
+    if (!satisfied) return false;
   }
   return true;
 }

@@ -2,7 +2,7 @@
 // {"prefix": "ORD-"} or {"numeric": [">", 0, "<=", 5]}.
 //
 // FilterPattern builds these from the arrays at the leaves of a pattern and
-// asks them about the record value found at the same path. Numbers compare by
+// applies them to the record value found at the same path. Numbers compare by
 // decimal value (common/attribute_value.h CompareNumbers), so 5, 5.0 and the
 // DynamoDB number string "5.00" are equal.
 #pragma once
@@ -17,7 +17,7 @@
 namespace tidings {
 
 // Builds the ValidationError for a bad pattern. `path` names the bad part, for
-// example "dynamodb.NewImage.status.S[0]"; empty means the whole pattern.
+// example "dynamodb.NewImage.status.S[0]", and is empty for the whole pattern.
 absl::Status FilterPatternError(std::string_view path, std::string_view detail);
 
 // Describes the JSON type of `value` for error messages: "a string", "an array"...
@@ -43,8 +43,8 @@ class FilterMatcher {
   static absl::StatusOr<FilterMatcher> Parse(const rapidjson::Value& json, std::string_view path);
 
   // Reports whether the matcher accepts `value`, a single record value that is
-  // not an array; nullptr means the field is absent from the record.
-  // `numeric_strings` makes strings count as numbers; FilterPattern sets it
+  // not an array, or nullptr when the field is absent from the record.
+  // `numeric_strings` makes strings count as numbers. FilterPattern sets it
   // under a DynamoDB "N" or "NS" field, whose numbers are JSON strings.
   bool Matches(const rapidjson::Value* value, bool numeric_strings) const;
 
