@@ -27,8 +27,8 @@ bool IsLabelCharacter(char c) {
 absl::Status ValidateLabel(std::string_view field, const std::optional<std::string>& label) {
   if (!label.has_value()) return absl::OkStatus();
   if (label->empty() || label->size() > kMaxLabelLength) {
-    return ValidationError(fmt::format("\"{}\" must have 1 to {} characters, got {}", field,
-                                       kMaxLabelLength, label->size()));
+    return ValidationError(fmt::format("\"{}\" has {} characters; send 1 to {}, or omit it",
+                                       field, label->size(), kMaxLabelLength));
   }
   for (char c : *label) {
     if (!IsLabelCharacter(c)) {

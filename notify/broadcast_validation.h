@@ -16,9 +16,10 @@ inline constexpr size_t kMaxContentBytes = 10485760;   // 10 MiB.
 inline constexpr size_t kMaxRecipients = 1000;
 
 // Returns a ValidationError naming the first field that breaks MagicBell's
-// broadcast schema: a title of 1 to 255 characters, 1 to 1000 recipients that
-// each have an external_id or an email, category and topic made of letters,
-// digits and "_.-/:", and custom attributes that are JSON objects.
+// broadcast schema. The title must have 1 to 255 characters, and there must be
+// 1 to 1000 recipients, each with an external_id or an email. Category and
+// topic may use only letters, digits and "_.-/:". Custom attributes must be
+// JSON objects.
 [[nodiscard]] absl::Status ValidateBroadcastRequest(const BroadcastRequest& request);
 
 }  // namespace tidings::notify

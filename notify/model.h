@@ -23,9 +23,9 @@ struct User {
 
 struct Recipient {
   User user;
-  std::optional<std::string> first_name;
-  std::optional<std::string> last_name;
-  std::optional<std::string> custom_attributes;  // JSON object text.
+  std::optional<std::string> first_name = std::nullopt;
+  std::optional<std::string> last_name = std::nullopt;
+  std::optional<std::string> custom_attributes = std::nullopt;  // JSON object text.
 };
 
 // The fields a client sends to create a broadcast.

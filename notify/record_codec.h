@@ -38,7 +38,7 @@ absl::StatusOr<Notification> DecodeNotification(std::string_view value);
 std::string EncodeBroadcast(const Broadcast& broadcast);
 absl::StatusOr<Broadcast> DecodeBroadcast(std::string_view value);
 
-// A value that holds one key or id: the index and idempotency records.
+// A value that contains one key or id: the index and idempotency records.
 std::string EncodeReference(std::string_view target);
 absl::StatusOr<std::string> DecodeReference(std::string_view value);
 
