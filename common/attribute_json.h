@@ -1,5 +1,9 @@
 // common: DynamoDB's JSON wire form of attribute values and items.
 //
+// NOTE: never compare a rapidjson::Value with == or != against a non-Value
+// (e.g. `v == 1`): under C++20's rewritten comparisons RapidJSON 1.1 recurses
+// forever. Compare the extracted value instead (`v.GetInt() == 1`).
+//
 // Parsing validates as DynamoDB does (exactly one type descriptor per value,
 // valid numbers, base64 binary, no empty or duplicate set members) and returns
 // a ValidationError naming the problem.

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "common/attribute_value.h"
+
 namespace tidings::expr {
 
 // One step of a document path: a map key (or the top-level attribute name) or
@@ -23,8 +25,14 @@ using DocumentPath = std::vector<PathElement>;
 // Formats `path` as DynamoDB does in messages: `[a, b, [2]]`.
 std::string FormatPath(const DocumentPath& path);
 
-// Reports whether one path is a prefix of the other, so an update may not
-// touch both.
-bool PathsOverlap(const DocumentPath& a, const DocumentPath& b);
+// How two paths written by one update relate. DynamoDB rejects an update whose
+// paths overlap (one is a prefix of the other) or conflict (they diverge where
+// one names a map key and the other a list index, as in `a.b` and `a[1]`).
+enum class PathRelation { kDisjoint, kOverlap, kConflict };
+PathRelation ComparePaths(const DocumentPath& a, const DocumentPath& b);
+
+// Returns the value at `path`, or null when a step is missing or has the wrong
+// type (a key step on a non-map, an index step on a non-list).
+const AttributeValue* FindPath(const Item& item, const DocumentPath& path);
 
 }  // namespace tidings::expr

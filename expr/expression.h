@@ -3,7 +3,7 @@
 // Parses ConditionExpression (also FilterExpression), UpdateExpression and
 // ProjectionExpression text, with ExpressionAttributeNames (#n) and
 // ExpressionAttributeValues (:v) substituted at parse time, then evaluates or
-// applies the result to a tidings::Item. It knows nothing of storage.
+// applies the result to a tidings::Item. It does not depend on storage.
 //
 // Every error is a tidings::ValidationError whose message is DynamoDB's
 // wording, for example
@@ -12,8 +12,8 @@
 // threads.
 #pragma once
 
-#include <memory>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <string_view>
@@ -45,8 +45,8 @@ class ConditionExpression {
       std::string_view expression_name = "ConditionExpression");
 
   // Evaluates the condition against `item` (empty when the item does not
-  // exist). A comparison with a missing attribute or with operands of
-  // different types is false, as in DynamoDB, so evaluation cannot fail.
+  // exist). As in DynamoDB, a comparison with a missing attribute or between
+  // different types is false (but "<>" is true), so evaluation cannot fail.
   bool Evaluate(const Item& item) const;
 
   // The #names and :values the text referred to.
@@ -58,6 +58,8 @@ class ConditionExpression {
   const ConditionNode& root() const { return *root_; }
 
  private:
+  ConditionExpression() = default;  // Built only by Parse.
+
   std::shared_ptr<const ConditionNode> root_;
   std::set<std::string> used_names_;
   std::set<std::string> used_values_;
@@ -72,8 +74,9 @@ class UpdateExpression {
 
   // Applies every action to `*item` in place. On error `*item` is left
   // unchanged. When `updated_attributes` is not null, the top-level names that
-  // an action set, removed, added to or deleted from are inserted into it,
-  // which is what ReturnValues UPDATED_OLD and UPDATED_NEW report.
+  // an action set, removed, added to or deleted from are inserted into it.
+  // An empty `*item` counts as a missing item, on which DynamoDB ignores a
+  // REMOVE of a nested path instead of rejecting it.
   [[nodiscard]] absl::Status Apply(Item* item,
                                    std::set<std::string>* updated_attributes = nullptr) const;
 
@@ -81,10 +84,17 @@ class UpdateExpression {
   // item is read; callers use it to reject updates of key attributes.
   std::set<std::string> TargetAttributes() const;
 
+  // The document paths that the actions write, in the order written.
+  // UPDATED_OLD and UPDATED_NEW return only these parts of the old or new
+  // item, nested as in the item: ProjectPaths(item, TargetPaths()).
+  std::vector<DocumentPath> TargetPaths() const;
+
   const std::set<std::string>& used_names() const { return used_names_; }
   const std::set<std::string>& used_values() const { return used_values_; }
 
  private:
+  UpdateExpression() = default;  // Built only by Parse.
+
   std::shared_ptr<const UpdatePlan> plan_;
   std::set<std::string> used_names_;
   std::set<std::string> used_values_;
@@ -104,9 +114,15 @@ class ProjectionExpression {
   const std::set<std::string>& used_names() const { return used_names_; }
 
  private:
+  ProjectionExpression() = default;  // Built only by Parse.
+
   std::vector<DocumentPath> paths_;
   std::set<std::string> used_names_;
 };
+
+// Returns the parts of `item` at `paths`, nested as in `item`. Selected list
+// elements keep their order in a shorter list; missing paths are left out.
+Item ProjectPaths(const Item& item, const std::vector<DocumentPath>& paths);
 
 // Checks that every key of `names` and `values` is in `used_names` or
 // `used_values`, the union over all expressions of one request. Returns

@@ -35,7 +35,8 @@ absl::StatusOr<Checkpoint> ParseCheckpoint(std::string_view text) {
   rapidjson::Document doc;
   doc.Parse(text.data(), text.size());
   if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("version") ||
-      doc["version"] != kCheckpointFormatVersion || !doc.HasMember("stream_id") ||
+      !doc["version"].IsInt() || doc["version"].GetInt() != kCheckpointFormatVersion ||
+      !doc.HasMember("stream_id") ||
       !doc.HasMember("after") || !doc.HasMember("floor")) {
     return absl::DataLossError("pipeline checkpoint is not in a known format");
   }
