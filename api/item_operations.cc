@@ -141,12 +141,11 @@ std::string AttributesResponse(const std::optional<Item>& attributes) {
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-Item Restrict(const Item& item, const std::set<std::string>& names) {
-  Item out;
-  for (const auto& name : names) {
-    if (auto it = item.find(name); it != item.end()) out.emplace(*it);
-  }
-  return out;
+// Returns the parts of `item` at the paths the update wrote, as DynamoDB's
+// UPDATED_OLD and UPDATED_NEW do: `SET a.b = :v` returns {a: {b: ...}}.
+Item UpdatedParts(const Item& item, const std::optional<expr::UpdateExpression>& update) {
+  if (!update) return Item();
+  return expr::ProjectPaths(item, update->TargetPaths());
 }
 
 }  // namespace
@@ -229,14 +228,12 @@ absl::StatusOr<std::string> DynamoDbApi::UpdateItem(const Request& request) {
     }
   }
 
-  std::set<std::string> updated;
   auto result = tables_->MutateItem(*table_name, *key, [&](const std::optional<Item>& old_item) {
     using Result = absl::StatusOr<std::optional<Item>>;
     if (auto s = CheckCondition(*expressions, old_item); !s.ok()) return Result(s);
     Item item = old_item.value_or(*key);
-    updated.clear();
     if (expressions->update) {
-      if (auto s = expressions->update->Apply(&item, &updated); !s.ok()) return Result(s);
+      if (auto s = expressions->update->Apply(&item); !s.ok()) return Result(s);
     }
     if (auto s = CheckItemSize(item); !s.ok()) return Result(s);
     return Result(std::move(item));
@@ -251,10 +248,11 @@ absl::StatusOr<std::string> DynamoDbApi::UpdateItem(const Request& request) {
     case ReturnValues::kAllNew:
       return AttributesResponse(result->new_item);
     case ReturnValues::kUpdatedOld:
-      return AttributesResponse(
-          result->old_item ? std::optional(Restrict(*result->old_item, updated)) : std::nullopt);
+      return AttributesResponse(result->old_item ? std::optional(UpdatedParts(
+                                                       *result->old_item, expressions->update))
+                                                 : std::nullopt);
     case ReturnValues::kUpdatedNew:
-      return AttributesResponse(Restrict(*result->new_item, updated));
+      return AttributesResponse(UpdatedParts(*result->new_item, expressions->update));
   }
   return std::string("{}");
 }

@@ -90,7 +90,7 @@ void WriteYamlAsJson(const YAML::Node& node, rapidjson::Writer<rapidjson::String
       w->Bool(flag);
     } else if (plain && !text.empty() && YAML::convert<double>::decode(node, number) &&
                text.find_first_not_of("+-.0123456789eE") == std::string::npos) {
-      w->RawNumber(text.c_str(), text.size());
+      w->RawValue(text.c_str(), text.size(), rapidjson::kNumberType);
     } else {
       w->String(text.c_str(), text.size());
     }
