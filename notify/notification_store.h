@@ -1,7 +1,7 @@
 // notify: durable broadcasts and per-user in-app inboxes in RocksDB.
 //
 // The store owns the whole key space of the column family it is given (the
-// storage engine's "notify" family); the layout is in FORMAT.md. A broadcast
+// storage engine's "notify" family); the layout is in docs/formats/notify.md. A broadcast
 // creates one notification per distinct recipient inbox.
 //
 // Durability: a method that writes commits one WriteBatch with the

@@ -1,4 +1,4 @@
-// notify: keys and values of the "notify" column family (layout in FORMAT.md).
+// notify: keys and values of the "notify" column family (layout in docs/formats/notify.md).
 //
 // Every value starts with kRecordFormatVersion, and a decoder rejects any
 // other version with a DataLoss error instead of misreading the record.

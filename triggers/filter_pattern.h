@@ -9,7 +9,7 @@
 // All fields of an object must match, and one entry of a leaf array is
 // enough. {"$or": [pattern, ...]} inside an object matches when any of the
 // listed sub-patterns does. The matchers are listed in filter_matcher.h and
-// triggers/README.md.
+// docs/filters-and-templates.md.
 #pragma once
 
 #include <memory>
