@@ -15,7 +15,7 @@ struct WireError {
   std::string_view type;
 };
 
-// How each error kind appears on the wire. DynamoDB answers client errors
+// How each error kind appears on the wire. DynamoDB returns client errors
 // with HTTP 400 and server errors with 500.
 constexpr WireError kWireErrors[] = {
     {ErrorKind::kValidation, 400, "com.amazonaws.dynamodb.v20120810#ValidationException"},

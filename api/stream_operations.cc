@@ -1,35 +1,13 @@
 // The DynamoDB Streams operations: ListStreams, DescribeStream,
 // GetShardIterator and GetRecords.
 #include "api/dynamodb_api.h"
+#include "api/json_writing.h"
 #include "common/attribute_json.h"
 #include "common/errors.h"
 #include "fmt/format.h"
 
 namespace tidings {
 namespace {
-
-void WriteString(std::string_view text, JsonWriter* w) {
-  w->String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
-}
-
-void WriteKeySchema(const StreamDescription& stream, JsonWriter* w) {
-  w->StartArray();
-  w->StartObject();
-  w->Key("AttributeName");
-  WriteString(stream.hash_key.name, w);
-  w->Key("KeyType");
-  w->String("HASH");
-  w->EndObject();
-  if (stream.range_key) {
-    w->StartObject();
-    w->Key("AttributeName");
-    WriteString(stream.range_key->name, w);
-    w->Key("KeyType");
-    w->String("RANGE");
-    w->EndObject();
-  }
-  w->EndArray();
-}
 
 absl::StatusOr<std::string> RequiredArn(const Request& request) {
   auto arn = request.RequiredString("StreamArn");
@@ -130,7 +108,7 @@ absl::StatusOr<std::string> DynamoDbApi::DescribeStream(const Request& request) 
   w.Key("TableName");
   WriteString(stream->table_name, &w);
   w.Key("KeySchema");
-  WriteKeySchema(*stream, &w);
+  WriteKeySchema(stream->hash_key, stream->range_key, &w);
   w.Key("Shards");
   w.StartArray();
   bool started = !*start_shard;

@@ -3,35 +3,13 @@
 #include <set>
 
 #include "api/dynamodb_api.h"
+#include "api/json_writing.h"
 #include "common/attribute_json.h"
 #include "common/errors.h"
 #include "fmt/format.h"
 
 namespace tidings {
 namespace {
-
-void WriteString(std::string_view text, JsonWriter* w) {
-  w->String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
-}
-
-void WriteKeySchema(const KeyElement& hash, const std::optional<KeyElement>& range, JsonWriter* w) {
-  w->StartArray();
-  w->StartObject();
-  w->Key("AttributeName");
-  WriteString(hash.name, w);
-  w->Key("KeyType");
-  w->String("HASH");
-  w->EndObject();
-  if (range) {
-    w->StartObject();
-    w->Key("AttributeName");
-    WriteString(range->name, w);
-    w->Key("KeyType");
-    w->String("RANGE");
-    w->EndObject();
-  }
-  w->EndArray();
-}
 
 void WriteAttributeDefinition(const KeyElement& key, JsonWriter* w) {
   w->StartObject();
@@ -208,6 +186,7 @@ absl::Status ParseBilling(const Request& request, TableDescription* table) {
         "Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]",
         table->billing_mode));
   }
+
   bool has_throughput = request.Has("ProvisionedThroughput");
   if (table->billing_mode == "PAY_PER_REQUEST") {
     if (has_throughput) {
@@ -217,11 +196,13 @@ absl::Status ParseBilling(const Request& request, TableDescription* table) {
     }
     return absl::OkStatus();
   }
+
   if (!has_throughput) {
     return ValidationError(
         "One or more parameter values were invalid: ReadCapacityUnits and WriteCapacityUnits must "
         "both be specified when BillingMode is PROVISIONED");
   }
+
   const auto& throughput = request.root()["ProvisionedThroughput"];
   for (const char* field : {"ReadCapacityUnits", "WriteCapacityUnits"}) {
     if (!throughput.IsObject() || !throughput.HasMember(field) || !throughput[field].IsInt64() ||

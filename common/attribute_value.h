@@ -2,8 +2,8 @@
 //
 // AttributeValue is DynamoDB's typed value (S, N, B, BOOL, NULL, M, L, SS, NS,
 // BS). Numbers keep the exact digit string the client sent, so they are
-// returned byte for byte; binary values hold raw bytes (base64 is a wire
-// concern, see attribute_json.h).
+// returned byte for byte. Binary values contain raw bytes, because base64 is
+// only the wire form (see attribute_json.h).
 #pragma once
 
 #include <cstdint>

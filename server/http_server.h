@@ -1,8 +1,8 @@
 // server: the HTTP/1.1 front door, on Boost.Beast.
 //
-// One listening socket serves every API. Connections are kept alive; each
-// request is parsed into an HttpRequest and passed to the handler on one of
-// the I/O threads, so the handler must be thread-safe and should not block
+// One listening socket serves every API, and connections are kept alive.
+// Each request is parsed into an HttpRequest and passed to the handler on one
+// of the I/O threads, so the handler must be thread-safe and should not block
 // for long.
 #pragma once
 

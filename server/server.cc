@@ -29,7 +29,7 @@ struct Server::Parts {
 
 namespace {
 
-// DynamoDB's endpoint answers a plain GET / with 200 and this text.
+// Returns 200 to a plain GET /, as DynamoDB's endpoint does, for health checks.
 HttpResponse HealthResponse() {
   HttpResponse response;
   response.content_type = "text/plain";

@@ -16,7 +16,7 @@
 
 namespace tidings {
 
-// Validates that `key` holds exactly the table's key attributes with the
+// Validates that `key` contains exactly the table's key attributes with the
 // declared types and returns its encoding. Errors are DynamoDB's
 // ValidationException messages.
 absl::StatusOr<std::string> EncodeItemKey(const TableDescription& table, const Item& key);

@@ -4,6 +4,7 @@
 #include <random>
 
 #include "absl/status/status.h"
+#include "common/clock.h"
 #include "common/errors.h"
 #include "fmt/chrono.h"
 #include "fmt/format.h"
@@ -18,12 +19,6 @@ constexpr char kTablePrefix[] = "table/";
 constexpr char kStreamPrefix[] = "stream/";
 
 std::string StreamCatalogKey(uint64_t id) { return fmt::format("{}{:020}", kStreamPrefix, id); }
-
-int64_t SystemNowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 }  // namespace
 

@@ -91,8 +91,8 @@ class TableStore {
     std::optional<Item> new_item;
   };
   // Applies `mutation` atomically to the item with primary key `key`. When OK
-  // returns, the change and its stream record are durable as the engine's
-  // Durability says.
+  // returns, the change and its stream record are as durable as the engine's
+  // Durability setting makes them.
   absl::StatusOr<MutationResult> MutateItem(const std::string& table, const Item& key,
                                             const Mutation& mutation);
 

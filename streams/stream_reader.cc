@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "absl/strings/escaping.h"
+#include "common/clock.h"
 #include "common/errors.h"
 #include "common/varint.h"
 #include "fmt/format.h"
@@ -16,12 +17,6 @@ namespace {
 constexpr int64_t kIteratorLifetimeMs = 15 * 60 * 1000;
 constexpr size_t kMaxResponseBytes = 1 << 20;
 constexpr char kIteratorVersion[] = "1";
-
-int64_t SystemNowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 bool ParseSequenceNumber(const std::string& text, uint64_t* out) {
   if (text.empty() || text.size() > 40) return false;

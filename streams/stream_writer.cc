@@ -5,18 +5,13 @@
 #include <random>
 
 #include "common/attribute_json.h"
+#include "common/clock.h"
 #include "common/varint.h"
 #include "fmt/format.h"
 #include "rocksdb/iterator.h"
 
 namespace tidings {
 namespace {
-
-int64_t SystemNowMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 std::string NewEventId() {
   static thread_local std::mt19937_64 random(std::random_device{}());

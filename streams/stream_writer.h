@@ -1,10 +1,10 @@
 // streams: DynamoDB Streams records, written in the same batch as the change.
 //
 // StreamWriter is storage's ChangeObserver. For a table whose stream is
-// enabled it turns each item change into a stream record in DynamoDB's shape
-// (docs/formats/stream-record.md) and adds it to the item's write batch, so a
-// crash never leaves a change without its record or a record without its
-// change. After commit it wakes readers waiting in StreamNotifier.
+// enabled, it turns each item change into a stream record in DynamoDB's shape
+// (docs/formats/stream-record.md) and adds it to the item's write batch.
+// A crash therefore never keeps a change without its record, or a record
+// without its change. After commit it wakes readers waiting in StreamNotifier.
 #pragma once
 
 #include <condition_variable>

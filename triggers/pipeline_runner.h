@@ -4,9 +4,10 @@
 // checkpoint, groups records into batches as Lambda does (batch size and
 // batching window), drops records that no filter matches, and turns each
 // remaining record into a broadcast. The broadcasts of a batch and the
-// checkpoint after it commit in one RocksDB batch, so after any crash each
-// record has produced its notification exactly once. Broadcasts also carry an
-// idempotency key made of the stream id and sequence number.
+// checkpoint after it commit in one RocksDB batch: a crash loses both or
+// neither, so a record never produces its notification twice or not at all
+// (tests/e2e/test_durability.py kills the server to check it). Broadcasts also
+// carry an idempotency key made of the stream id and sequence number.
 //
 // The pipeline may start before its table or stream exists: it waits for the
 // stream and starts reading when it appears. When the table's stream changes
