@@ -17,6 +17,7 @@ namespace tidings {
 struct Server::Parts {
   std::unique_ptr<StorageEngine> engine;
   std::unique_ptr<TableStore> tables;
+  std::unique_ptr<SequenceTracker> sequences;
   StreamNotifier notifier;
   std::unique_ptr<StreamWriter> stream_writer;
   std::unique_ptr<StreamReader> stream_reader;
@@ -28,6 +29,10 @@ struct Server::Parts {
 };
 
 namespace {
+
+// Handlers block while their write waits for the log fsync, so the server
+// runs more I/O threads than cores: concurrent writers then share one fsync.
+constexpr int kDefaultHttpThreads = 16;
 
 // Returns 200 to a plain GET /, as DynamoDB's endpoint does, for health checks.
 HttpResponse HealthResponse() {
@@ -66,11 +71,13 @@ absl::Status Server::Start() {
   if (auto s = parts->tables->Load(); !s.ok()) return s;
   StreamWriter::Options writer_options;
   writer_options.region = options_.config.region;
-  parts->stream_writer =
-      std::make_unique<StreamWriter>(parts->engine.get(), &parts->notifier, writer_options);
+  parts->sequences = std::make_unique<SequenceTracker>(parts->engine.get());
+  parts->stream_writer = std::make_unique<StreamWriter>(
+      parts->engine.get(), parts->sequences.get(), &parts->notifier, writer_options);
   if (auto s = parts->stream_writer->Recover(*parts->tables); !s.ok()) return s;
   parts->tables->SetChangeObserver(parts->stream_writer.get());
-  parts->stream_reader = std::make_unique<StreamReader>(parts->engine.get(), parts->tables.get());
+  parts->stream_reader = std::make_unique<StreamReader>(parts->engine.get(), parts->tables.get(),
+                                                       parts->sequences.get());
 
   notify::NotificationStoreOptions notify_options;
   notify_options.write_options = parts->engine->write_options();
@@ -95,9 +102,7 @@ absl::Status Server::Start() {
     if (request.method == "GET" && request.path == "/") return HealthResponse();
     return NotFoundResponse(request);
   };
-  int threads = options_.http_threads > 0
-                    ? options_.http_threads
-                    : std::max(2, static_cast<int>(std::thread::hardware_concurrency()));
+  int threads = options_.http_threads > 0 ? options_.http_threads : kDefaultHttpThreads;
   parts->http = std::make_unique<HttpServer>(handler, threads);
   if (auto s = parts->http->Listen(options_.host, options_.port); !s.ok()) return s;
 

@@ -20,7 +20,7 @@ struct ServerOptions {
   uint16_t port = 8000;
   std::string data_dir = "./data";
   Durability durability = Durability::kSync;
-  int http_threads = 0;  // 0: one per core, at least 2.
+  int http_threads = 0;  // 0: the default, 16.
   Config config;
 };
 

@@ -123,7 +123,7 @@ absl::StatusOr<TableDescription> TableStore::DeleteTable(const std::string& name
     return ResourceNotFoundError(fmt::format("Requested resource not found: Table: {} not found", name));
   }
   std::shared_ptr<TableState> state = it->second;
-  std::lock_guard write_lock(state->write_mutex);
+  std::unique_lock schema_lock(state->schema_mutex);
   TableDescription table = state->description;
 
   rocksdb::WriteBatch batch;
@@ -145,7 +145,7 @@ absl::StatusOr<TableDescription> TableStore::GetTable(const std::string& name) c
   if (state == nullptr) {
     return ResourceNotFoundError(fmt::format("Requested resource not found: Table: {} not found", name));
   }
-  std::lock_guard write_lock(state->write_mutex);
+  std::shared_lock schema_lock(state->schema_mutex);
   return state->description;
 }
 
@@ -164,7 +164,7 @@ absl::StatusOr<TableDescription> TableStore::UpdateStream(const std::string& nam
     return ResourceNotFoundError(fmt::format("Requested resource not found: Table: {} not found", name));
   }
   std::shared_ptr<TableState> state = it->second;
-  std::lock_guard write_lock(state->write_mutex);
+  std::unique_lock schema_lock(state->schema_mutex);
   TableDescription table = state->description;
 
   rocksdb::WriteBatch batch;
@@ -277,12 +277,14 @@ absl::StatusOr<TableStore::MutationResult> TableStore::MutateItem(const std::str
   if (state == nullptr) {
     return ResourceNotFoundError("Requested resource not found");
   }
-  std::lock_guard write_lock(state->write_mutex);
+  std::shared_lock schema_lock(state->schema_mutex);
   if (state->deleted) return ResourceNotFoundError("Requested resource not found");
   const TableDescription& table = state->description;
 
   auto encoded_key = EncodeItemKey(table, key);
   if (!encoded_key.ok()) return encoded_key.status();
+  size_t stripe = std::hash<std::string>{}(*encoded_key) % kKeyLockStripes;
+  std::lock_guard key_lock(state->key_locks[stripe]);
 
   MutationResult result;
   std::string value;
@@ -309,13 +311,20 @@ absl::StatusOr<TableStore::MutationResult> TableStore::MutateItem(const std::str
   } else {
     batch.Delete(engine_->items(), *encoded_key);
   }
-  if (observer_ != nullptr) {
-    const Item* old_ptr = result.old_item ? &*result.old_item : nullptr;
-    const Item* new_ptr = result.new_item ? &*result.new_item : nullptr;
-    if (auto s = observer_->OnItemChange(table, old_ptr, new_ptr, &batch); !s.ok()) return s;
+  if (observer_ == nullptr) {
+    if (auto s = engine_->Write(&batch); !s.ok()) return s;
+    return result;
   }
-  if (auto s = engine_->Write(&batch); !s.ok()) return s;
-  if (observer_ != nullptr) observer_->OnCommitted(table);
+
+  const Item* old_ptr = result.old_item ? &*result.old_item : nullptr;
+  const Item* new_ptr = result.new_item ? &*result.new_item : nullptr;
+  ChangeTicket ticket;
+  if (auto s = observer_->OnItemChange(table, old_ptr, new_ptr, &batch, &ticket); !s.ok()) {
+    return s;
+  }
+  absl::Status written = engine_->Write(&batch);
+  observer_->OnWriteFinished(ticket, written.ok());
+  if (!written.ok()) return written;
   return result;
 }
 

@@ -2,12 +2,15 @@
 //
 // TableStore keeps the catalog in memory (loaded at start) and on disk, and
 // performs every item write as one atomic RocksDB batch that also carries the
-// change's stream record (added by the ChangeObserver). Writes to one table
-// are serialised by a per-table mutex, so a read-modify-write (conditions,
-// update expressions) is atomic and stream records of a table are written in
-// sequence-number order. All methods are thread-safe.
+// change's stream record (added by the ChangeObserver). Writes to one item
+// are serialised by a striped per-key lock, so a read-modify-write
+// (conditions, update expressions) is atomic. Writes to different items run
+// concurrently, so RocksDB can share one fsync among them (group commit).
+// Control-plane changes of a table wait for its writes in flight. All methods
+// are thread-safe.
 #pragma once
 
+#include <array>
 #include <functional>
 #include <map>
 #include <memory>
@@ -24,17 +27,24 @@
 
 namespace tidings {
 
+// Identifies the stream record an item write carries, if any.
+struct ChangeTicket {
+  uint64_t stream_id = 0;        // 0 when the write has no stream record.
+  uint64_t sequence_number = 0;
+};
+
 // Receives each item change inside the write that makes it (streams/ adds the
-// stream record to the batch), and stream lifecycle events.
+// stream record to the batch).
 class ChangeObserver {
  public:
   virtual ~ChangeObserver() = default;
-  // Called with the table's write lock held, before `batch` commits. An error
-  // aborts the write.
+  // Called with the item's lock held, before `batch` commits. An error aborts
+  // the write. Every call that returns OK is followed by OnWriteFinished.
   virtual absl::Status OnItemChange(const TableDescription& table, const Item* old_item,
-                                    const Item* new_item, rocksdb::WriteBatch* batch) = 0;
-  // Called after a batch with changes to `table` has committed.
-  virtual void OnCommitted(const TableDescription& table) = 0;
+                                    const Item* new_item, rocksdb::WriteBatch* batch,
+                                    ChangeTicket* ticket) = 0;
+  // Called once the batch has committed (`committed`) or failed.
+  virtual void OnWriteFinished(const ChangeTicket& ticket, bool committed) = 0;
 };
 
 class TableStore {
@@ -97,10 +107,16 @@ class TableStore {
                                             const Mutation& mutation);
 
  private:
+  static constexpr size_t kKeyLockStripes = 256;
+
   struct TableState {
-    std::mutex write_mutex;
-    TableDescription description;  // Guarded by write_mutex after creation.
-    bool deleted = false;          // Guarded by write_mutex.
+    // Item writes hold it shared; control-plane changes hold it exclusively,
+    // so a stream switch or a delete never overlaps a write.
+    std::shared_mutex schema_mutex;
+    TableDescription description;  // Guarded by schema_mutex.
+    bool deleted = false;          // Guarded by schema_mutex.
+    // Serialise writes to one item; chosen by a hash of the encoded key.
+    std::array<std::mutex, kKeyLockStripes> key_locks;
   };
 
   std::shared_ptr<TableState> FindTable(const std::string& name) const;

@@ -45,13 +45,16 @@ std::optional<ShardIteratorType> ParseShardIteratorType(std::string_view name) {
 }
 
 StreamReader::StreamReader(StorageEngine* engine, const TableStore* tables,
-                           std::function<int64_t()> now_ms)
-    : engine_(engine), tables_(tables), now_ms_(now_ms ? std::move(now_ms) : SystemNowMs) {}
+                           const SequenceTracker* tracker, std::function<int64_t()> now_ms)
+    : engine_(engine),
+      tables_(tables),
+      tracker_(tracker),
+      now_ms_(now_ms ? std::move(now_ms) : SystemNowMs) {}
 
 uint64_t StreamReader::LastSequenceNumber(uint64_t stream_id) const {
   std::unique_ptr<rocksdb::Iterator> it(
       engine_->db()->NewIterator(rocksdb::ReadOptions(), engine_->streams()));
-  it->SeekForPrev(StreamRecordKey(stream_id, UINT64_MAX));
+  it->SeekForPrev(StreamRecordKey(stream_id, tracker_->VisibleLimit(stream_id)));
   if (!it->Valid() || DecodeFixed64BigEndian(it->key().ToStringView()) != stream_id) return 0;
   return DecodeFixed64BigEndian(it->key().ToStringView().substr(8));
 }
@@ -132,12 +135,14 @@ absl::StatusOr<RecordBatch> StreamReader::ReadAfter(uint64_t stream_id, uint64_t
   RecordBatch batch;
   batch.last_sequence_number = after;
   size_t bytes = 0;
+  uint64_t limit_sequence = tracker_->VisibleLimit(stream_id);
   std::unique_ptr<rocksdb::Iterator> it(
       engine_->db()->NewIterator(rocksdb::ReadOptions(), engine_->streams()));
   it->Seek(StreamRecordKey(stream_id, after + 1));
   for (; it->Valid() && static_cast<int>(batch.records.size()) < limit; it->Next()) {
     std::string_view key = it->key().ToStringView();
-    if (key.size() != 16 || DecodeFixed64BigEndian(key) != stream_id) {
+    if (key.size() != 16 || DecodeFixed64BigEndian(key) != stream_id ||
+        DecodeFixed64BigEndian(key.substr(8)) > limit_sequence) {
       batch.at_end = true;
       break;
     }

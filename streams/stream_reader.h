@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "storage/engine.h"
 #include "storage/table_store.h"
+#include "streams/sequence_tracker.h"
 
 namespace tidings {
 
@@ -37,7 +38,8 @@ struct RecordBatch {
 
 class StreamReader {
  public:
-  StreamReader(StorageEngine* engine, const TableStore* tables,
+  // `tracker` limits reads to committed records; see sequence_tracker.h.
+  StreamReader(StorageEngine* engine, const TableStore* tables, const SequenceTracker* tracker,
                std::function<int64_t()> now_ms = nullptr);
 
   // The shards of the stream (one per stream in this version).
@@ -64,6 +66,7 @@ class StreamReader {
 
   StorageEngine* engine_;
   const TableStore* tables_;
+  const SequenceTracker* tracker_;
   std::function<int64_t()> now_ms_;
 };
 

@@ -28,14 +28,17 @@ class StreamTest : public ::testing::Test {
     engine_ = *StorageEngine::Open(options);
     tables_ = std::make_unique<TableStore>(engine_.get(), TableStore::Options{});
     ASSERT_TRUE(tables_->Load().ok());
-    writer_ = std::make_unique<StreamWriter>(engine_.get(), &notifier_, StreamWriter::Options{});
+    tracker_ = std::make_unique<SequenceTracker>(engine_.get());
+    writer_ = std::make_unique<StreamWriter>(engine_.get(), tracker_.get(), &notifier_,
+                                             StreamWriter::Options{});
     ASSERT_TRUE(writer_->Recover(*tables_).ok());
     tables_->SetChangeObserver(writer_.get());
-    reader_ = std::make_unique<StreamReader>(engine_.get(), tables_.get());
+    reader_ = std::make_unique<StreamReader>(engine_.get(), tables_.get(), tracker_.get());
   }
   void Close() {
     reader_.reset();
     writer_.reset();
+    tracker_.reset();
     tables_.reset();
     engine_.reset();
   }
@@ -70,6 +73,7 @@ class StreamTest : public ::testing::Test {
   StreamNotifier notifier_;
   std::unique_ptr<StorageEngine> engine_;
   std::unique_ptr<TableStore> tables_;
+  std::unique_ptr<SequenceTracker> tracker_;
   std::unique_ptr<StreamWriter> writer_;
   std::unique_ptr<StreamReader> reader_;
 };
@@ -148,6 +152,17 @@ TEST_F(StreamTest, ClosedShardEndsIteration) {
   ASSERT_TRUE(batch.ok());
   EXPECT_EQ(batch->records.size(), 1u);
   EXPECT_FALSE(batch->next_shard_iterator.has_value());
+}
+
+TEST_F(StreamTest, InFlightRecordHidesLaterOnes) {
+  CreateOrders(StreamViewType::kNewImage);
+  auto table = *tables_->GetTable("Orders");
+  rocksdb::WriteBatch unused;
+  uint64_t in_flight = tracker_->Begin(table.stream_id, &unused);
+  Write("ORD-2", "b");  // Commits with a higher sequence number.
+  EXPECT_EQ(ReadAll().size(), 0u);
+  tracker_->Finish(table.stream_id, in_flight);
+  EXPECT_EQ(ReadAll().size(), 1u);
 }
 
 TEST_F(StreamTest, MalformedIteratorIsRejected) {

@@ -55,13 +55,15 @@ std::string FormatSequenceNumber(uint64_t sequence_number) {
   return fmt::format("{:021}", sequence_number);
 }
 
-StreamWriter::StreamWriter(StorageEngine* engine, StreamNotifier* notifier, Options options)
-    : engine_(engine), notifier_(notifier), options_(std::move(options)) {
+StreamWriter::StreamWriter(StorageEngine* engine, SequenceTracker* tracker,
+                           StreamNotifier* notifier, Options options)
+    : engine_(engine), tracker_(tracker), notifier_(notifier), options_(std::move(options)) {
   if (!options_.now_ms) options_.now_ms = SystemNowMs;
 }
 
 absl::Status StreamWriter::OnItemChange(const TableDescription& table, const Item* old_item,
-                                        const Item* new_item, rocksdb::WriteBatch* batch) {
+                                        const Item* new_item, rocksdb::WriteBatch* batch,
+                                        ChangeTicket* ticket) {
   if (!table.stream_enabled) return absl::OkStatus();
 
   const char* event_name = old_item == nullptr ? "INSERT" : (new_item == nullptr ? "REMOVE" : "MODIFY");
@@ -73,7 +75,9 @@ absl::Status StreamWriter::OnItemChange(const TableDescription& table, const Ite
                   (view == StreamViewType::kOldImage || view == StreamViewType::kNewAndOldImages);
   size_t size_bytes = ItemSize(keys) + (with_new ? ItemSize(*new_item) : 0) +
                       (with_old ? ItemSize(*old_item) : 0);
-  uint64_t sequence = engine_->AllocateSequenceNumber(batch);
+  uint64_t sequence = tracker_->Begin(table.stream_id, batch);
+  ticket->stream_id = table.stream_id;
+  ticket->sequence_number = sequence;
 
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
@@ -110,8 +114,10 @@ absl::Status StreamWriter::OnItemChange(const TableDescription& table, const Ite
   return absl::OkStatus();
 }
 
-void StreamWriter::OnCommitted(const TableDescription& table) {
-  if (table.stream_enabled) notifier_->Notify();
+void StreamWriter::OnWriteFinished(const ChangeTicket& ticket, bool committed) {
+  if (ticket.stream_id == 0) return;
+  tracker_->Finish(ticket.stream_id, ticket.sequence_number);
+  if (committed) notifier_->Notify();
 }
 
 absl::Status StreamWriter::Recover(const TableStore& tables) {

@@ -15,6 +15,7 @@
 
 #include "storage/engine.h"
 #include "storage/table_store.h"
+#include "streams/sequence_tracker.h"
 
 namespace tidings {
 
@@ -46,11 +47,13 @@ class StreamWriter : public ChangeObserver {
     std::string region = "us-east-1";
     std::function<int64_t()> now_ms;
   };
-  StreamWriter(StorageEngine* engine, StreamNotifier* notifier, Options options);
+  StreamWriter(StorageEngine* engine, SequenceTracker* tracker, StreamNotifier* notifier,
+               Options options);
 
   absl::Status OnItemChange(const TableDescription& table, const Item* old_item,
-                            const Item* new_item, rocksdb::WriteBatch* batch) override;
-  void OnCommitted(const TableDescription& table) override;
+                            const Item* new_item, rocksdb::WriteBatch* batch,
+                            ChangeTicket* ticket) override;
+  void OnWriteFinished(const ChangeTicket& ticket, bool committed) override;
 
   // Raises the engine's sequence counter past every stored record. Call once
   // at start, after TableStore::Load.
@@ -58,6 +61,7 @@ class StreamWriter : public ChangeObserver {
 
  private:
   StorageEngine* engine_;
+  SequenceTracker* tracker_;
   StreamNotifier* notifier_;
   Options options_;
 };
