@@ -34,6 +34,28 @@ DynamoDbApi::DynamoDbApi(TableStore* tables, StreamReader* streams, std::string 
       {"GetShardIterator", &DynamoDbApi::GetShardIterator},
       {"GetRecords", &DynamoDbApi::GetRecords},
   };
+  for (const auto* operations : {&dynamodb_operations_, &stream_operations_}) {
+    for (const auto& [name, operation] : *operations) {
+      auto counter = [&](const char* outcome) {
+        return DefaultMetrics().GetCounter("tidings_requests_total",
+                                           "DynamoDB and Streams API requests by outcome.",
+                                           {{"operation", name}, {"outcome", outcome}});
+      };
+      counters_[name] = {counter("ok"), counter("client_error"), counter("server_error")};
+    }
+  }
+}
+
+void DynamoDbApi::CountRequest(std::string_view operation, const absl::Status& status) {
+  auto it = counters_.find(operation);
+  if (it == counters_.end()) return;
+  if (status.ok()) {
+    it->second.ok->Increment();
+  } else if (KindOf(status) == ErrorKind::kInternal) {
+    it->second.server_error->Increment();
+  } else {
+    it->second.client_error->Increment();
+  }
 }
 
 bool DynamoDbApi::Handles(const HttpRequest& request) {
@@ -67,6 +89,7 @@ HttpResponse DynamoDbApi::Handle(const HttpRequest& request) {
   if (!parsed.ok()) return DynamoDbErrorResponse(parsed.status());
   Operation operation = operations->find(name)->second;
   absl::StatusOr<std::string> body = (this->*operation)(*parsed);
+  CountRequest(name, body.status());
   if (!body.ok()) {
     Logger("api")->debug("[op={}] rejected: {}", name, body.status().message());
     return DynamoDbErrorResponse(body.status());

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "api/request.h"
 #include "common/http.h"
+#include "observe/metrics.h"
 #include "storage/table_store.h"
 #include "streams/stream_reader.h"
 
@@ -28,6 +29,13 @@ class DynamoDbApi {
 
  private:
   using Operation = absl::StatusOr<std::string> (DynamoDbApi::*)(const Request&);
+  // Requests of one operation by outcome: tidings_requests_total{operation,outcome}.
+  struct OperationCounters {
+    Counter* ok = nullptr;
+    Counter* client_error = nullptr;
+    Counter* server_error = nullptr;
+  };
+  void CountRequest(std::string_view operation, const absl::Status& status);
 
   // Tables (table_operations.cc).
   absl::StatusOr<std::string> CreateTable(const Request& request);
@@ -55,6 +63,7 @@ class DynamoDbApi {
   std::string region_;
   std::map<std::string, Operation, std::less<>> dynamodb_operations_;
   std::map<std::string, Operation, std::less<>> stream_operations_;
+  std::map<std::string, OperationCounters, std::less<>> counters_;  // Filled at construction.
 };
 
 }  // namespace tidings

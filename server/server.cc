@@ -6,6 +6,7 @@
 #include "common/logging.h"
 #include "notify/notification_store.h"
 #include "notify/notify_api.h"
+#include "observe/metrics.h"
 #include "server/http_server.h"
 #include "storage/table_store.h"
 #include "streams/stream_reader.h"
@@ -39,6 +40,13 @@ HttpResponse HealthResponse() {
   HttpResponse response;
   response.content_type = "text/plain";
   response.body = "healthy: tidings";
+  return response;
+}
+
+HttpResponse MetricsResponse() {
+  HttpResponse response;
+  response.content_type = "text/plain; version=0.0.4";
+  response.body = DefaultMetrics().Render();
   return response;
 }
 
@@ -100,6 +108,7 @@ absl::Status Server::Start() {
     if (DynamoDbApi::Handles(request)) return raw->dynamodb_api->Handle(request);
     if (raw->notify_api->Handles(request)) return raw->notify_api->Handle(request);
     if (request.method == "GET" && request.path == "/") return HealthResponse();
+    if (request.method == "GET" && request.path == "/metrics") return MetricsResponse();
     return NotFoundResponse(request);
   };
   int threads = options_.http_threads > 0 ? options_.http_threads : kDefaultHttpThreads;

@@ -8,6 +8,7 @@
 #include "common/clock.h"
 #include "common/varint.h"
 #include "fmt/format.h"
+#include "observe/metrics.h"
 #include "rocksdb/iterator.h"
 
 namespace tidings {
@@ -117,7 +118,11 @@ absl::Status StreamWriter::OnItemChange(const TableDescription& table, const Ite
 void StreamWriter::OnWriteFinished(const ChangeTicket& ticket, bool committed) {
   if (ticket.stream_id == 0) return;
   tracker_->Finish(ticket.stream_id, ticket.sequence_number);
-  if (committed) notifier_->Notify();
+  if (!committed) return;
+  static Counter* records = DefaultMetrics().GetCounter(
+      "tidings_stream_records_total", "Stream records committed with item changes.");
+  records->Increment();
+  notifier_->Notify();
 }
 
 absl::Status StreamWriter::Recover(const TableStore& tables) {

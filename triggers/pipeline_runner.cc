@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "common/clock.h"
 #include "common/errors.h"
 #include "common/logging.h"
 #include "fmt/format.h"
@@ -47,6 +48,17 @@ absl::StatusOr<Checkpoint> ParseCheckpoint(std::string_view text) {
   return checkpoint;
 }
 
+// Returns how old `record` is, from its whole-second ApproximateCreationDateTime.
+double RecordAgeSeconds(const std::string& record_json) {
+  rapidjson::Document record;
+  record.Parse(record_json.c_str(), record_json.size());
+  if (record.HasParseError() || !record.HasMember("dynamodb")) return 0;
+  const auto& created = record["dynamodb"]["ApproximateCreationDateTime"];
+  if (!created.IsInt64()) return 0;
+  double age = static_cast<double>(SystemNowMs()) / 1000.0 - static_cast<double>(created.GetInt64());
+  return age > 0 ? age : 0;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<PipelineRunner>> PipelineRunner::Create(PipelineSpec spec,
@@ -80,7 +92,23 @@ PipelineRunner::PipelineRunner(PipelineSpec spec, PipelineDependencies deps,
       title_(std::move(title)),
       content_(std::move(content)),
       recipient_(std::move(recipient)),
-      action_url_(std::move(action_url)) {}
+      action_url_(std::move(action_url)) {
+  Labels labels = {{"pipeline", spec_.name}};
+  MetricsRegistry& metrics = DefaultMetrics();
+  records_metric_ = metrics.GetCounter("tidings_pipeline_records_total",
+                                       "Stream records a pipeline has processed.", labels);
+  notifications_metric_ = metrics.GetCounter(
+      "tidings_pipeline_notifications_total", "Broadcasts a pipeline has created.", labels);
+  dropped_metric_ = metrics.GetCounter(
+      "tidings_pipeline_dropped_total",
+      "Records that matched a filter but rendered an invalid notification.", labels);
+  failed_batches_metric_ = metrics.GetCounter(
+      "tidings_pipeline_failed_batches_total", "Batches that failed and were retried.", labels);
+  iterator_age_metric_ = metrics.GetGauge(
+      "tidings_iterator_age_seconds",
+      "Age of the last record a pipeline processed, from its ApproximateCreationDateTime.",
+      labels);
+}
 
 PipelineRunner::~PipelineRunner() { Stop(); }
 
@@ -102,6 +130,7 @@ void PipelineRunner::Loop() {
     uint64_t version = deps_.notifier->Version();
     auto processed = RunOnce();
     if (!processed.ok()) {
+      failed_batches_metric_->Increment();
       Logger("triggers")->warn("[pipeline={}] batch failed, retrying in {} ms: {}", spec_.name,
                                backoff_ms, processed.status().message());
       deps_.notifier->WaitForChange(UINT64_MAX, backoff_ms);  // Sleeps unless stopped.
@@ -210,6 +239,7 @@ absl::Status PipelineRunner::ProcessBatch(const Checkpoint& checkpoint, const Re
       // so retrying cannot help: skip the record, as an on-failure destination would.
       Logger("triggers")->error("[pipeline={}][sequence={}] notification dropped: {}", spec_.name,
                                 sequence, status.message());
+      dropped_metric_->Increment();
       continue;
     }
     ++notified;
@@ -220,6 +250,9 @@ absl::Status PipelineRunner::ProcessBatch(const Checkpoint& checkpoint, const Re
   write_batch.Put(deps_.engine->checkpoints(), CheckpointKey(spec_.name), SerializeCheckpoint(next));
   if (auto s = deps_.engine->Write(&write_batch); !s.ok()) return s;
   checkpoint_ = next;
+  records_metric_->Increment(batch.records.size());
+  notifications_metric_->Increment(notified);
+  iterator_age_metric_->Set(RecordAgeSeconds(batch.records.back()));
   Logger("triggers")->debug("[pipeline={}] processed {} records, {} notifications", spec_.name,
                             batch.records.size(), notified);
   return absl::OkStatus();

@@ -22,6 +22,7 @@
 
 #include "absl/status/statusor.h"
 #include "notify/notification_store.h"
+#include "observe/metrics.h"
 #include "storage/engine.h"
 #include "storage/table_store.h"
 #include "streams/stream_reader.h"
@@ -85,6 +86,14 @@ class PipelineRunner {
   RecordTemplate content_;
   RecordTemplate recipient_;
   RecordTemplate action_url_;
+
+  // tidings_pipeline_*{pipeline}: records read, notifications created,
+  // records dropped, failed batches, and the age of the last record processed.
+  Counter* records_metric_;
+  Counter* notifications_metric_;
+  Counter* dropped_metric_;
+  Counter* failed_batches_metric_;
+  Gauge* iterator_age_metric_;
 
   std::optional<Checkpoint> checkpoint_;  // Cached; owned by the runner thread.
   std::optional<int64_t> window_started_ms_;  // When a partial batch was first seen.

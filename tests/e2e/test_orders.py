@@ -1,5 +1,7 @@
 """The Orders example from the README, run exactly as a user would."""
 
+import urllib.request
+
 from conftest import wait_for
 
 
@@ -94,3 +96,17 @@ def test_restart_keeps_everything(server):
     assert wait_for(lambda: server.inbox("user-123")["total"] == 2)
     inbox_after = server.inbox("user-123")
     assert inbox_after["notifications"][1] == inbox_before["notifications"][0]
+
+
+def test_metrics_count_pipeline_work(server):
+    create_orders_table(server)
+    put_processing_order(server)
+    ship_order(server)
+    assert wait_for(lambda: server.inbox("user-123")["total"] == 1)
+
+    with urllib.request.urlopen(server.url + "/metrics", timeout=10) as response:
+        text = response.read().decode()
+    assert 'tidings_pipeline_notifications_total{pipeline="order-shipped"} 1' in text
+    assert 'tidings_pipeline_records_total{pipeline="order-shipped"} 2' in text
+    assert 'tidings_requests_total{operation="PutItem",outcome="ok"} 1' in text
+    assert "tidings_stream_records_total 2" in text
