@@ -9,6 +9,9 @@
 #include "rapidjson/document.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
+#include "common/errors.h"
+#include "triggers/filter_pattern.h"
+#include "triggers/record_template.h"
 #include "yaml-cpp/yaml.h"
 
 namespace tidings {
@@ -136,6 +139,10 @@ absl::Status ReadNotify(const ConfigReader& reader, const YAML::Node& node, cons
   for (const Field& field : fields) {
     auto value = reader.String(node, where, field.key, field.required);
     if (!value.ok()) return value.status();
+    if (auto parsed = RecordTemplate::Parse(*value); !parsed.ok()) {
+      return reader.Error(node[field.key], fmt::format("{}.{} is not a valid template: {}", where,
+                                                       field.key, parsed.status().message()));
+    }
     *field.target = *value;
   }
   return absl::OkStatus();
@@ -193,6 +200,11 @@ absl::StatusOr<PipelineSpec> ReadPipeline(const ConfigReader& reader, const YAML
       if (!filters[i]["pattern"]) return reader.Error(filters[i], filter_where + ".pattern is missing");
       auto pattern = PatternText(reader, filters[i]["pattern"], filter_where + ".pattern");
       if (!pattern.ok()) return pattern.status();
+      if (auto parsed = FilterPattern::Parse(*pattern); !parsed.ok()) {
+        return reader.Error(filters[i]["pattern"], fmt::format("{}.pattern is invalid: {}",
+                                                               filter_where,
+                                                               parsed.status().message()));
+      }
       spec.filter_patterns.push_back(*pattern);
     }
   }

@@ -65,6 +65,27 @@ TEST(Config, InvalidYamlNamesLine) {
   EXPECT_THAT(config.status().message(), HasSubstr("invalid YAML"));
 }
 
+TEST(Config, BadTemplateNamesLine) {
+  auto config = ParseConfig(
+      "pipelines:\n  - name: a\n    source: {table: T}\n"
+      "    notify:\n      title: \"x {{new.a\"\n      recipient_external_id: u\n",
+      "bad.yaml");
+  ASSERT_FALSE(config.ok());
+  EXPECT_THAT(config.status().message(), HasSubstr("line 5"));
+  EXPECT_THAT(config.status().message(), HasSubstr("pipelines[0].notify.title"));
+}
+
+TEST(Config, BadFilterPatternNamesLine) {
+  auto config = ParseConfig(
+      "pipelines:\n  - name: a\n    source: {table: T}\n    filter_criteria:\n      filters:\n"
+      "        - pattern: '{\"eventName\": \"MODIFY\"}'\n"
+      "    notify: {title: t, recipient_external_id: u}\n",
+      "bad.yaml");
+  ASSERT_FALSE(config.ok());
+  EXPECT_THAT(config.status().message(), HasSubstr("line 6"));
+  EXPECT_THAT(config.status().message(), HasSubstr("filters[0].pattern is invalid"));
+}
+
 TEST(Config, DuplicateNamesRejected) {
   std::string pipeline =
       "  - name: a\n    source: {table: T}\n    notify: {title: t, recipient_external_id: u}\n";
