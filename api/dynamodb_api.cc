@@ -26,7 +26,10 @@ DynamoDbApi::DynamoDbApi(TableStore* tables, StreamReader* streams, std::string 
       {"GetItem", &DynamoDbApi::GetItem},
       {"UpdateItem", &DynamoDbApi::UpdateItem},
       {"DeleteItem", &DynamoDbApi::DeleteItem},
+      {"Query", &DynamoDbApi::Query},
       {"Scan", &DynamoDbApi::Scan},
+      {"BatchGetItem", &DynamoDbApi::BatchGetItem},
+      {"BatchWriteItem", &DynamoDbApi::BatchWriteItem},
   };
   stream_operations_ = {
       {"ListStreams", &DynamoDbApi::ListStreams},

@@ -45,12 +45,19 @@ class DynamoDbApi {
   absl::StatusOr<std::string> UpdateTable(const Request& request);
   absl::StatusOr<std::string> DescribeEndpoints(const Request& request);
 
-  // Items (item_operations.cc).
+  // Single items (item_operations.cc).
   absl::StatusOr<std::string> PutItem(const Request& request);
   absl::StatusOr<std::string> GetItem(const Request& request);
   absl::StatusOr<std::string> UpdateItem(const Request& request);
   absl::StatusOr<std::string> DeleteItem(const Request& request);
+
+  // Reads over many items (query_operations.cc).
+  absl::StatusOr<std::string> Query(const Request& request);
   absl::StatusOr<std::string> Scan(const Request& request);
+
+  // Batches (batch_operations.cc).
+  absl::StatusOr<std::string> BatchGetItem(const Request& request);
+  absl::StatusOr<std::string> BatchWriteItem(const Request& request);
 
   // Streams (stream_operations.cc).
   absl::StatusOr<std::string> ListStreams(const Request& request);

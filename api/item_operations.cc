@@ -1,7 +1,8 @@
-// Item operations: PutItem, GetItem, UpdateItem, DeleteItem and Scan.
+// Item operations: PutItem, GetItem, UpdateItem and DeleteItem.
 #include <set>
 
 #include "api/dynamodb_api.h"
+#include "api/expression_parameters.h"
 #include "common/attribute_json.h"
 #include "common/errors.h"
 #include "expr/expression.h"
@@ -13,81 +14,6 @@ namespace {
 constexpr size_t kMaxItemBytes = 400 * 1024;
 
 enum class ReturnValues { kNone, kAllOld, kUpdatedOld, kAllNew, kUpdatedNew };
-
-// The expressions of one request, parsed and checked together.
-struct Expressions {
-  std::optional<expr::ConditionExpression> condition;
-  std::optional<expr::UpdateExpression> update;
-  std::optional<expr::ProjectionExpression> projection;
-};
-
-absl::Status RejectLegacyParameters(const Request& request) {
-  for (const char* legacy : {"Expected", "AttributeUpdates", "ConditionalOperator",
-                             "AttributesToGet", "ScanFilter"}) {
-    if (request.Has(legacy)) {
-      return ValidationError(fmt::format(
-          "The legacy parameter {} is not supported by this version of tidings; use the "
-          "expression parameters instead",
-          legacy));
-    }
-  }
-  return absl::OkStatus();
-}
-
-// Parses the expression parameters named by `condition_field` (if any),
-// UpdateExpression and ProjectionExpression (when allowed), and checks that
-// every ExpressionAttributeNames and ExpressionAttributeValues entry is used.
-absl::StatusOr<Expressions> ParseExpressions(const Request& request, const char* condition_field,
-                                             bool allow_update, bool allow_projection) {
-  if (auto s = RejectLegacyParameters(request); !s.ok()) return s;
-  auto names = request.ExpressionNames();
-  if (!names.ok()) return names.status();
-  auto values = request.ExpressionValues();
-  if (!values.ok()) return values.status();
-
-  Expressions out;
-  std::set<std::string> used_names, used_values;
-  auto condition_text = request.OptionalString(condition_field);
-  if (!condition_text.ok()) return condition_text.status();
-  if (*condition_text) {
-    auto condition = expr::ConditionExpression::Parse(**condition_text, *names, *values, condition_field);
-    if (!condition.ok()) return condition.status();
-    used_names.insert(condition->used_names().begin(), condition->used_names().end());
-    used_values.insert(condition->used_values().begin(), condition->used_values().end());
-    out.condition = *std::move(condition);
-  }
-  if (allow_update) {
-    auto update_text = request.OptionalString("UpdateExpression");
-    if (!update_text.ok()) return update_text.status();
-    if (*update_text) {
-      auto update = expr::UpdateExpression::Parse(**update_text, *names, *values);
-      if (!update.ok()) return update.status();
-      used_names.insert(update->used_names().begin(), update->used_names().end());
-      used_values.insert(update->used_values().begin(), update->used_values().end());
-      out.update = *std::move(update);
-    }
-  }
-  if (allow_projection) {
-    auto projection_text = request.OptionalString("ProjectionExpression");
-    if (!projection_text.ok()) return projection_text.status();
-    if (*projection_text) {
-      auto projection = expr::ProjectionExpression::Parse(**projection_text, *names);
-      if (!projection.ok()) return projection.status();
-      used_names.insert(projection->used_names().begin(), projection->used_names().end());
-      out.projection = *std::move(projection);
-    }
-  }
-
-  bool any_expression = out.condition || out.update || out.projection;
-  if (!any_expression && !names->empty()) {
-    return ValidationError("ExpressionAttributeNames can only be specified when using expressions");
-  }
-  if (!any_expression && !values->empty()) {
-    return ValidationError("ExpressionAttributeValues can only be specified when using expressions");
-  }
-  if (auto s = expr::CheckAllUsed(*names, *values, used_names, used_values); !s.ok()) return s;
-  return out;
-}
 
 absl::StatusOr<ReturnValues> ParseReturnValues(const Request& request, bool allow_updated_and_new) {
   auto text = request.OptionalString("ReturnValues");
@@ -275,58 +201,6 @@ absl::StatusOr<std::string> DynamoDbApi::DeleteItem(const Request& request) {
   if (!result.ok()) return result.status();
   return AttributesResponse(*return_values == ReturnValues::kAllOld ? result->old_item
                                                                      : std::nullopt);
-}
-
-absl::StatusOr<std::string> DynamoDbApi::Scan(const Request& request) {
-  auto table_name = request.TableName();
-  if (!table_name.ok()) return table_name.status();
-  auto expressions = ParseExpressions(request, "FilterExpression", false, true);
-  if (!expressions.ok()) return expressions.status();
-  auto limit = request.OptionalInt("Limit");
-  if (!limit.ok()) return limit.status();
-  if (*limit && **limit < 1) {
-    return ValidationError(fmt::format(
-        "1 validation error detected: Value '{}' at 'limit' failed to satisfy constraint: Member "
-        "must have value greater than or equal to 1",
-        **limit));
-  }
-  std::optional<Item> start_key;
-  if (request.Has("ExclusiveStartKey")) {
-    auto parsed = request.RequiredItem("ExclusiveStartKey");
-    if (!parsed.ok()) return parsed.status();
-    start_key = *std::move(parsed);
-  }
-  auto select = request.OptionalString("Select");
-  if (!select.ok()) return select.status();
-  bool count_only = select->value_or("") == "COUNT";
-
-  auto page = tables_->ScanItems(*table_name, start_key, limit->value_or(INT64_MAX));
-  if (!page.ok()) return page.status();
-
-  rapidjson::StringBuffer buffer;
-  JsonWriter w(buffer);
-  w.StartObject();
-  int64_t count = 0;
-  if (!count_only) {
-    w.Key("Items");
-    w.StartArray();
-  }
-  for (const Item& item : page->items) {
-    if (expressions->condition && !expressions->condition->Evaluate(item)) continue;
-    ++count;
-    if (!count_only) WriteItem(expressions->projection ? expressions->projection->Project(item) : item, &w);
-  }
-  if (!count_only) w.EndArray();
-  w.Key("Count");
-  w.Int64(count);
-  w.Key("ScannedCount");
-  w.Int64(static_cast<int64_t>(page->items.size()));
-  if (page->last_evaluated_key) {
-    w.Key("LastEvaluatedKey");
-    WriteItem(*page->last_evaluated_key, &w);
-  }
-  w.EndObject();
-  return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 }  // namespace tidings

@@ -41,6 +41,12 @@ absl::StatusOr<Request> Request::Parse(const std::string& body) {
   return request;
 }
 
+Request Request::FromObject(const rapidjson::Value& object) {
+  Request request;
+  request.doc_.CopyFrom(object, request.doc_.GetAllocator());
+  return request;
+}
+
 bool Request::Has(const char* field) const {
   return doc_.HasMember(field) && !doc_[field].IsNull();
 }

@@ -19,6 +19,8 @@ class Request {
  public:
   // Parses `body`; malformed JSON is a SerializationException.
   static absl::StatusOr<Request> Parse(const std::string& body);
+  // Wraps a copy of `object`, such as one table's entry of a batch request.
+  static Request FromObject(const rapidjson::Value& object);
 
   const rapidjson::Value& root() const { return doc_; }
   bool Has(const char* field) const;

@@ -91,6 +91,19 @@ std::string TableKeyPrefix(uint64_t table_id) {
   return out;
 }
 
+absl::StatusOr<std::string> EncodeHashPrefix(const TableDescription& table,
+                                             const AttributeValue& hash_value) {
+  if (hash_value.type() != table.hash_key.type) {
+    return ValidationError(
+        "One or more parameter values were invalid: Condition parameter type does not match "
+        "schema type");
+  }
+  if (auto s = CheckKeyValue(table.hash_key, hash_value, kMaxHashKeyBytes); !s.ok()) return s;
+  std::string out = TableKeyPrefix(table.id);
+  AppendHashValue(hash_value, &out);
+  return out;
+}
+
 absl::StatusOr<std::string> EncodeItemKey(const TableDescription& table, const Item& key) {
   return Encode(table, key, /*exact_key=*/true);
 }

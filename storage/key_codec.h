@@ -24,6 +24,10 @@ absl::StatusOr<std::string> EncodeItemKey(const TableDescription& table, const I
 // Same, for a full item: the key attributes must be present, others ignored.
 absl::StatusOr<std::string> EncodeKeyOfItem(const TableDescription& table, const Item& item);
 
+// The prefix shared by every item of the table whose hash key is `hash_value`.
+absl::StatusOr<std::string> EncodeHashPrefix(const TableDescription& table,
+                                             const AttributeValue& hash_value);
+
 // The prefix shared by every item key of the table.
 std::string TableKeyPrefix(uint64_t table_id);
 

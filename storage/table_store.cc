@@ -257,14 +257,63 @@ absl::StatusOr<TableStore::ScanPage> TableStore::ScanItems(
   it->Seek(start);
   if (exclusive_start_key && it->Valid() && it->key() == start) it->Next();
   for (; it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    if (static_cast<int64_t>(page.items.size()) >= limit || bytes >= kMaxPageBytes) {
-      page.last_evaluated_key = table->KeyOf(page.items.back());
-      break;
-    }
     auto item = DecodeItem(it->value().ToStringView());
     if (!item.ok()) return item.status();
     bytes += it->value().size();
     page.items.push_back(*std::move(item));
+    if (static_cast<int64_t>(page.items.size()) >= limit || bytes >= kMaxPageBytes) {
+      page.last_evaluated_key = table->KeyOf(page.items.back());
+      break;
+    }
+  }
+  if (!it->status().ok()) return FromRocksDb(it->status());
+  return page;
+}
+
+absl::StatusOr<TableStore::ScanPage> TableStore::QueryItems(
+    const std::string& table_name, const AttributeValue& hash_value,
+    const std::function<bool(const Item&)>& range_matches, bool forward,
+    const std::optional<Item>& exclusive_start_key, int64_t limit) const {
+  constexpr size_t kMaxPageBytes = 1 << 20;
+  auto table = GetTable(table_name);
+  if (!table.ok()) return table.status();
+  auto prefix = EncodeHashPrefix(*table, hash_value);
+  if (!prefix.ok()) return prefix.status();
+  std::optional<std::string> start;
+  if (exclusive_start_key) {
+    auto encoded = EncodeItemKey(*table, *exclusive_start_key);
+    if (!encoded.ok() || !encoded->starts_with(*prefix)) {
+      return ValidationError("The provided starting key is invalid: it does not match the query");
+    }
+    start = *encoded;
+  }
+
+  // TODO: seek to the sort-key bound instead of filtering the whole partition.
+  ScanPage page;
+  size_t bytes = 0;
+  std::unique_ptr<rocksdb::Iterator> it(
+      engine_->db()->NewIterator(rocksdb::ReadOptions(), engine_->items()));
+  if (forward) {
+    it->Seek(start.value_or(*prefix));
+    if (start && it->Valid() && it->key() == *start) it->Next();
+  } else {
+    // Range values start with a type byte below 0xff, so this sorts after
+    // every key of the partition.
+    it->SeekForPrev(start.value_or(*prefix + '\xff'));
+    if (start && it->Valid() && it->key() == *start) it->Prev();
+  }
+  for (; it->Valid() && it->key().starts_with(*prefix); forward ? it->Next() : it->Prev()) {
+    auto item = DecodeItem(it->value().ToStringView());
+    if (!item.ok()) return item.status();
+    if (!range_matches(*item)) continue;
+    bytes += it->value().size();
+    page.items.push_back(*std::move(item));
+    // Like DynamoDB, a page that stops at the limit reports where it stopped
+    // even when no item follows.
+    if (static_cast<int64_t>(page.items.size()) >= limit || bytes >= kMaxPageBytes) {
+      page.last_evaluated_key = table->KeyOf(page.items.back());
+      break;
+    }
   }
   if (!it->status().ok()) return FromRocksDb(it->status());
   return page;

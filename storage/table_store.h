@@ -92,6 +92,14 @@ class TableStore {
                                      const std::optional<Item>& exclusive_start_key,
                                      int64_t limit) const;
 
+  // Returns up to `limit` items whose hash key is `hash_value` and for which
+  // `range_matches` holds, in range-key order (reversed unless `forward`),
+  // after `exclusive_start_key`, stopping after about 1 MB.
+  absl::StatusOr<ScanPage> QueryItems(const std::string& table, const AttributeValue& hash_value,
+                                      const std::function<bool(const Item&)>& range_matches,
+                                      bool forward, const std::optional<Item>& exclusive_start_key,
+                                      int64_t limit) const;
+
   // Computes the item's new state from its current one (nullopt: absent) and
   // returns the new state, nullopt to delete it, or an error to write nothing.
   using Mutation =
