@@ -30,6 +30,8 @@ DynamoDbApi::DynamoDbApi(TableStore* tables, StreamReader* streams, std::string 
       {"Scan", &DynamoDbApi::Scan},
       {"BatchGetItem", &DynamoDbApi::BatchGetItem},
       {"BatchWriteItem", &DynamoDbApi::BatchWriteItem},
+      {"TransactWriteItems", &DynamoDbApi::TransactWriteItems},
+      {"TransactGetItems", &DynamoDbApi::TransactGetItems},
   };
   stream_operations_ = {
       {"ListStreams", &DynamoDbApi::ListStreams},

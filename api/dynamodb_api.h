@@ -59,6 +59,10 @@ class DynamoDbApi {
   absl::StatusOr<std::string> BatchGetItem(const Request& request);
   absl::StatusOr<std::string> BatchWriteItem(const Request& request);
 
+  // Transactions (transaction_operations.cc).
+  absl::StatusOr<std::string> TransactWriteItems(const Request& request);
+  absl::StatusOr<std::string> TransactGetItems(const Request& request);
+
   // Streams (stream_operations.cc).
   absl::StatusOr<std::string> ListStreams(const Request& request);
   absl::StatusOr<std::string> DescribeStream(const Request& request);

@@ -32,6 +32,10 @@ constexpr WireError kWireErrors[] = {
     {ErrorKind::kTrimmedDataAccess, 400,
      "com.amazonaws.dynamodb.v20120810#TrimmedDataAccessException"},
     {ErrorKind::kLimitExceeded, 400, "com.amazonaws.dynamodb.v20120810#LimitExceededException"},
+    {ErrorKind::kTransactionCanceled, 400,
+     "com.amazonaws.dynamodb.v20120810#TransactionCanceledException"},
+    {ErrorKind::kIdempotentParameterMismatch, 400,
+     "com.amazonaws.dynamodb.v20120810#IdempotentParameterMismatchException"},
     {ErrorKind::kInternal, 500, "com.amazonaws.dynamodb.v20120810#InternalServerError"},
 };
 
@@ -56,11 +60,14 @@ HttpResponse DynamoDbErrorResponse(const absl::Status& status) {
   std::string message(kind == ErrorKind::kInternal ? "Internal server error" : status.message());
   writer.String(message.c_str(), message.size());
   writer.EndObject();
+  std::string body(buffer.GetString(), buffer.GetSize());
+  std::string details = ErrorDetails(status);
+  if (!details.empty()) body.insert(body.size() - 1, "," + details);  // Before the closing brace.
 
   HttpResponse response;
   response.status = wire->http_status;
   response.content_type = "application/x-amz-json-1.0";
-  response.body.assign(buffer.GetString(), buffer.GetSize());
+  response.body = std::move(body);
   return response;
 }
 

@@ -33,8 +33,8 @@ absl::StatusOr<std::vector<std::string>> ParseSetMembers(const rapidjson::Value&
       return ValidationError(fmt::format("Invalid {} member: expected a string", AttributeTypeName(type)));
     }
     std::string text(member.GetString(), member.GetStringLength());
-    if (type == AttributeType::kNS && !IsValidNumber(text)) {
-      return ValidationError(fmt::format("The parameter cannot be converted to a numeric value: {}", text));
+    if (type == AttributeType::kNS) {
+      if (auto status = ValidateNumber(text); !status.ok()) return status;
     }
     if (type == AttributeType::kBS) {
       std::string bytes;
@@ -99,9 +99,7 @@ absl::StatusOr<AttributeValue> ParseValue(const rapidjson::Value& json, int dept
   }
   if (type == "N") {
     if (!body.IsString()) return ValidationError("Invalid N value: expected a string");
-    if (!IsValidNumber(text())) {
-      return ValidationError("The parameter cannot be converted to a numeric value");
-    }
+    if (auto status = ValidateNumber(text()); !status.ok()) return status;
     return AttributeValue::Number(text());
   }
   if (type == "B") {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/status/status.h"
+#include "common/errors.h"
 #include "common/varint.h"
 
 namespace tidings {
@@ -170,10 +171,29 @@ int CompareMagnitude(const Decimal& a, const Decimal& b) {
 
 }  // namespace
 
-bool IsValidNumber(std::string_view text) {
+absl::Status ValidateNumber(std::string_view text) {
+  // The exponent places the decimal point before the first significant digit,
+  // so 1E+126 has exponent 127 and 1E-130 has exponent -129.
+  constexpr int64_t kMaxExponent = 126;
+  constexpr int64_t kMinExponent = -129;
   Decimal d;
-  if (!ParseDecimal(text, &d)) return false;
-  return d.digits.size() <= 38;
+  if (!ParseDecimal(text, &d)) {
+    return ValidationError("The parameter cannot be converted to a numeric value");
+  }
+  if (d.digits.size() > 38) {
+    return ValidationError("Attempting to store more than 38 significant digits in a Number");
+  }
+  if (!d.digits.empty() && d.exponent > kMaxExponent) {
+    return ValidationError(
+        "Number overflow. Attempting to store a number with magnitude larger than supported "
+        "range");
+  }
+  if (!d.digits.empty() && d.exponent < kMinExponent) {
+    return ValidationError(
+        "Number underflow. Attempting to store a number with magnitude smaller than supported "
+        "range");
+  }
+  return absl::OkStatus();
 }
 
 int CompareNumbers(std::string_view a, std::string_view b) {

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
 namespace tidings {
@@ -82,9 +83,12 @@ class AttributeValue {
 // valid numbers (see IsValidNumber).
 int CompareNumbers(std::string_view a, std::string_view b);
 
-// Reports whether `text` is a number DynamoDB accepts: optional sign, digits
-// with an optional fraction, optional exponent, at most 38 significant digits.
-bool IsValidNumber(std::string_view text);
+// Checks that `text` is a number DynamoDB accepts: optional sign, digits with
+// an optional fraction, optional exponent, at most 38 significant digits, and
+// a magnitude of zero or from 1E-130 up to (but excluding) 1E+126. Returns a
+// ValidationError with DynamoDB's message otherwise.
+absl::Status ValidateNumber(std::string_view text);
+inline bool IsValidNumber(std::string_view text) { return ValidateNumber(text).ok(); }
 
 // Encodes a number so that bytewise order of encodings is numeric order and
 // equal numbers ("1", "1.0") encode the same. Used in item keys.

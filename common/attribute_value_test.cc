@@ -23,6 +23,18 @@ TEST(Numbers, ValidityRules) {
   EXPECT_FALSE(IsValidNumber("123456789012345678901234567890123456789"));
 }
 
+TEST(Numbers, RangeLimits) {
+  EXPECT_TRUE(IsValidNumber("9.9999999999999999999999999999999999999E+125"));
+  EXPECT_TRUE(IsValidNumber("1E-130"));
+  EXPECT_TRUE(IsValidNumber("-1E-130"));
+  EXPECT_TRUE(IsValidNumber("0E-500"));
+  EXPECT_FALSE(IsValidNumber("1E+126"));
+  EXPECT_FALSE(IsValidNumber("-1e200"));
+  EXPECT_FALSE(IsValidNumber("1E-131"));
+  EXPECT_NE(ValidateNumber("1E+126").message().find("Number overflow"), absl::string_view::npos);
+  EXPECT_NE(ValidateNumber("1E-131").message().find("Number underflow"), absl::string_view::npos);
+}
+
 TEST(Numbers, OrderedEncodingSortsByValue) {
   const char* ascending[] = {"-1000", "-12", "-1.5", "-1", "-0.001", "0", "0.001", "1", "1.5",
                              "12", "1000"};

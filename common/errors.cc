@@ -6,6 +6,7 @@ namespace tidings {
 namespace {
 
 constexpr absl::string_view kKindPayload = "tidings/error-kind";
+constexpr absl::string_view kDetailsPayload = "tidings/error-details";
 
 absl::StatusCode CodeFor(ErrorKind kind) {
   switch (kind) {
@@ -24,6 +25,10 @@ absl::StatusCode CodeFor(ErrorKind kind) {
       return absl::StatusCode::kOutOfRange;
     case ErrorKind::kLimitExceeded:
       return absl::StatusCode::kResourceExhausted;
+    case ErrorKind::kTransactionCanceled:
+      return absl::StatusCode::kAborted;
+    case ErrorKind::kIdempotentParameterMismatch:
+      return absl::StatusCode::kInvalidArgument;
     case ErrorKind::kInternal:
       return absl::StatusCode::kInternal;
   }
@@ -36,6 +41,16 @@ absl::Status MakeError(ErrorKind kind, std::string_view message) {
   absl::Status status(CodeFor(kind), absl::string_view(message.data(), message.size()));
   status.SetPayload(kKindPayload, absl::Cord(std::to_string(static_cast<int>(kind))));
   return status;
+}
+
+absl::Status WithErrorDetails(absl::Status status, std::string_view json_members) {
+  status.SetPayload(kDetailsPayload, absl::Cord(std::string(json_members)));
+  return status;
+}
+
+std::string ErrorDetails(const absl::Status& status) {
+  auto payload = status.GetPayload(kDetailsPayload);
+  return payload ? std::string(*payload) : std::string();
 }
 
 ErrorKind KindOf(const absl::Status& status) {

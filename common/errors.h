@@ -24,6 +24,8 @@ enum class ErrorKind {
   kExpiredIterator,
   kTrimmedDataAccess,
   kLimitExceeded,
+  kTransactionCanceled,
+  kIdempotentParameterMismatch,
   kInternal,
 };
 
@@ -41,6 +43,12 @@ inline absl::Status ResourceInUseError(std::string_view message) {
 inline absl::Status ConditionalCheckFailedError(std::string_view message) {
   return MakeError(ErrorKind::kConditionalCheckFailed, message);
 }
+
+// Attaches extra members of the JSON error body, as text such as
+// `"CancellationReasons":[...]`, which the API writes after `message`.
+absl::Status WithErrorDetails(absl::Status status, std::string_view json_members);
+// Returns the members attached by WithErrorDetails, or "".
+std::string ErrorDetails(const absl::Status& status);
 
 // Returns the kind carried by `status`, deriving one from its code when the
 // status was not built with MakeError.

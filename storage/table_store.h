@@ -114,6 +114,34 @@ class TableStore {
   absl::StatusOr<MutationResult> MutateItem(const std::string& table, const Item& key,
                                             const Mutation& mutation);
 
+  // Transactions (transactions.cc).
+  struct ItemMutation {
+    std::string table;
+    Item key;
+    Mutation mutation;
+  };
+  struct TransactionToken {
+    std::string token;         // ClientRequestToken.
+    std::string request_hash;  // Identifies the request the token was first used with.
+  };
+  struct TransactionResult {
+    std::vector<MutationResult> results;  // One per mutation, in order.
+    bool replayed = false;  // The token's transaction had already committed; nothing was done.
+  };
+  // Applies every mutation atomically and in isolation: each sees its item as
+  // of one instant, and either all changes (with their stream records) commit
+  // in one batch or none do. When a mutation fails, nothing is written,
+  // `item_statuses` (one per mutation) says which failed, and the error is a
+  // TransactionCanceled one. A `token` used in the last 10 minutes with the
+  // same request hash replays the earlier success; with another hash it is an
+  // IdempotentParameterMismatch error.
+  absl::StatusOr<TransactionResult> MutateItems(const std::vector<ItemMutation>& mutations,
+                                                const std::optional<TransactionToken>& token,
+                                                std::vector<absl::Status>* item_statuses);
+  // Reads several items as of one instant.
+  absl::StatusOr<std::vector<std::optional<Item>>> ReadItems(
+      const std::vector<std::pair<std::string, Item>>& keys) const;
+
  private:
   static constexpr size_t kKeyLockStripes = 256;
 
@@ -128,6 +156,7 @@ class TableStore {
   };
 
   std::shared_ptr<TableState> FindTable(const std::string& name) const;
+  class MultiItemLock;
   StreamDescription NewStream(const TableDescription& table, StreamViewType view_type,
                               rocksdb::WriteBatch* batch);
   void CloseStream(uint64_t stream_id, rocksdb::WriteBatch* batch);

@@ -21,8 +21,11 @@ void SequenceTracker::Finish(uint64_t stream_id, uint64_t sequence_number) {
 
 uint64_t SequenceTracker::VisibleLimit(uint64_t stream_id) const {
   std::lock_guard lock(mutex_);
+  // With nothing in flight, the limit is the last number handed out: a write
+  // that starts after this call gets a higher number, so a reader that opens
+  // its iterator later still cannot see it before the writes below it.
   auto it = in_flight_.find(stream_id);
-  if (it == in_flight_.end()) return UINT64_MAX;
+  if (it == in_flight_.end()) return engine_->LastSequenceNumber();
   return *it->second.begin() - 1;
 }
 

@@ -30,7 +30,8 @@ class SequenceTracker {
   void Finish(uint64_t stream_id, uint64_t sequence_number);
 
   // Returns the highest sequence number of `stream_id` that readers may read:
-  // every record at or below it has committed or will never exist.
+  // every record at or below it has committed or will never exist. Readers
+  // must call it before opening their RocksDB iterator.
   uint64_t VisibleLimit(uint64_t stream_id) const;
 
  private:

@@ -52,9 +52,10 @@ StreamReader::StreamReader(StorageEngine* engine, const TableStore* tables,
       now_ms_(now_ms ? std::move(now_ms) : SystemNowMs) {}
 
 uint64_t StreamReader::LastSequenceNumber(uint64_t stream_id) const {
+  uint64_t limit = tracker_->VisibleLimit(stream_id);  // Before the iterator; see the tracker.
   std::unique_ptr<rocksdb::Iterator> it(
       engine_->db()->NewIterator(rocksdb::ReadOptions(), engine_->streams()));
-  it->SeekForPrev(StreamRecordKey(stream_id, tracker_->VisibleLimit(stream_id)));
+  it->SeekForPrev(StreamRecordKey(stream_id, limit));
   if (!it->Valid() || DecodeFixed64BigEndian(it->key().ToStringView()) != stream_id) return 0;
   return DecodeFixed64BigEndian(it->key().ToStringView().substr(8));
 }

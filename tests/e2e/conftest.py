@@ -38,6 +38,7 @@ class TidingsServer:
         self.data_dir = data_dir
         self.config = config
         self.extra_args = list(extra_args)
+        self.durability = "sync"
         self.process = None
         self.port = None
         self.log_path = os.path.join(data_dir + "-logs", "server.log")
@@ -47,9 +48,12 @@ class TidingsServer:
     def url(self):
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, durability="sync"):
+    def start(self, durability=None):
+        """Starts the server with `durability`, else with the previous start's (sync at first)."""
+        if durability:
+            self.durability = durability
         args = [BINARY, "serve", "--listen", "127.0.0.1:0", "--data-dir", self.data_dir,
-                "--durability", durability, "--log-level", "info"]
+                "--durability", self.durability, "--log-level", "info"]
         if self.config:
             args += ["--config", self.config]
         args += self.extra_args
@@ -142,6 +146,39 @@ class TidingsServer:
             "X-MAGICBELL-API-KEY": "key", "X-MAGICBELL-USER-EXTERNAL-ID": user})
         assert status == 200, body
         return body
+
+
+def run_tidings(*args, timeout=30):
+    """Runs the tidings binary with `args` until it exits and returns the CompletedProcess."""
+    return subprocess.run([BINARY, *args], capture_output=True, text=True, timeout=timeout)
+
+
+def write_config(directory, text):
+    """Writes a tidings config file into `directory` and returns its path."""
+    path = os.path.join(directory, "tidings.yaml")
+    with open(path, "w") as config:
+        config.write(text)
+    return path
+
+
+def read_stream(server, stream_arn, limit=1000):
+    """Reads every record of the stream's shard from TRIM_HORIZON, in order.
+
+    Follows NextShardIterator until a read returns no records or the closed
+    shard returns no NextShardIterator.
+    """
+    streams = server.client("dynamodbstreams")
+    shard = streams.describe_stream(StreamArn=stream_arn)["StreamDescription"]["Shards"][0]
+    iterator = streams.get_shard_iterator(StreamArn=stream_arn, ShardId=shard["ShardId"],
+                                          ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+    records = []
+    while iterator:
+        response = streams.get_records(ShardIterator=iterator, Limit=limit)
+        records += response["Records"]
+        if not response["Records"]:
+            break
+        iterator = response.get("NextShardIterator")
+    return records
 
 
 def wait_for(predicate, timeout=10.0, interval=0.02):
