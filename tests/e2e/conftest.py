@@ -94,7 +94,7 @@ class TidingsServer:
         return code
 
     def _truncate_log(self):
-        # Keep history in a separate file so start() only sees the new run.
+        # Keep history in a separate file so start() reads only the new run.
         with open(self.log_path) as log:
             history = log.read()
         with open(self.log_path + ".old", "a") as old:
