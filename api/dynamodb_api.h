@@ -45,6 +45,14 @@ class DynamoDbApi {
   absl::StatusOr<std::string> UpdateTable(const Request& request);
   absl::StatusOr<std::string> DescribeEndpoints(const Request& request);
 
+  // Table settings (table_settings_operations.cc).
+  absl::StatusOr<std::string> UpdateTimeToLive(const Request& request);
+  absl::StatusOr<std::string> DescribeTimeToLive(const Request& request);
+  absl::StatusOr<std::string> TagResource(const Request& request);
+  absl::StatusOr<std::string> UntagResource(const Request& request);
+  absl::StatusOr<std::string> ListTagsOfResource(const Request& request);
+  absl::StatusOr<std::string> DescribeLimits(const Request& request);
+
   // Single items (item_operations.cc).
   absl::StatusOr<std::string> PutItem(const Request& request);
   absl::StatusOr<std::string> GetItem(const Request& request);

@@ -29,7 +29,7 @@ bool ParseListen(const std::string& listen, std::string* host, uint16_t* port) {
 }
 
 int Serve(const std::string& listen, const std::string& data_dir, const std::string& config_path,
-          const std::string& durability, const std::string& log_level) {
+          const std::string& durability, const std::string& log_level, double ttl_interval) {
   spdlog::set_level(spdlog::level::from_str(log_level));
   tidings::ServerOptions options;
   if (!ParseListen(listen, &options.host, &options.port)) {
@@ -38,6 +38,7 @@ int Serve(const std::string& listen, const std::string& data_dir, const std::str
     return 2;
   }
   options.data_dir = data_dir;
+  options.ttl_interval_ms = static_cast<int64_t>(ttl_interval * 1000);
   options.durability =
       durability == "async" ? tidings::Durability::kAsync : tidings::Durability::kSync;
   if (!config_path.empty()) {
@@ -81,6 +82,7 @@ int main(int argc, char** argv) {
   std::string config_path;
   std::string durability = "sync";
   std::string log_level = "info";
+  double ttl_interval = 5;
   CLI::App* serve = app.add_subcommand("serve", "Run the server: every API on one port.");
   serve->add_option("--listen", listen,
                     "Address and TCP port to serve every API on, as HOST:PORT")
@@ -100,7 +102,14 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "off"}))
       ->capture_default_str();
 
+  serve->add_option("--ttl-interval", ttl_interval,
+                    "Seconds between sweeps for items whose time to live has passed")
+      ->check(CLI::Range(0.05, 3600.0))
+      ->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
-  if (serve->parsed()) return Serve(listen, data_dir, config_path, durability, log_level);
+  if (serve->parsed()) {
+    return Serve(listen, data_dir, config_path, durability, log_level, ttl_interval);
+  }
   return 0;
 }

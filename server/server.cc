@@ -9,6 +9,7 @@
 #include "observe/metrics.h"
 #include "server/http_server.h"
 #include "storage/table_store.h"
+#include "storage/ttl_sweeper.h"
 #include "streams/stream_reader.h"
 #include "streams/stream_writer.h"
 #include "triggers/pipeline_runner.h"
@@ -18,6 +19,7 @@ namespace tidings {
 struct Server::Parts {
   std::unique_ptr<StorageEngine> engine;
   std::unique_ptr<TableStore> tables;
+  std::unique_ptr<TtlSweeper> ttl_sweeper;
   std::unique_ptr<SequenceTracker> sequences;
   StreamNotifier notifier;
   std::unique_ptr<StreamWriter> stream_writer;
@@ -115,6 +117,8 @@ absl::Status Server::Start() {
   parts->http = std::make_unique<HttpServer>(handler, threads);
   if (auto s = parts->http->Listen(options_.host, options_.port); !s.ok()) return s;
 
+  parts->ttl_sweeper = std::make_unique<TtlSweeper>(parts->tables.get(), options_.ttl_interval_ms);
+  parts->ttl_sweeper->Start();
   for (auto& runner : parts->pipelines) runner->Start();
   parts->http->Start();
   parts_ = std::move(parts);
@@ -127,6 +131,7 @@ void Server::Stop() {
   if (!parts_) return;
   parts_->http->Stop();
   for (auto& runner : parts_->pipelines) runner->Stop();
+  parts_->ttl_sweeper->Stop();
   parts_.reset();
   Logger("server")->info("stopped");
 }

@@ -21,6 +21,7 @@ struct ServerOptions {
   std::string data_dir = "./data";
   Durability durability = Durability::kSync;
   int http_threads = 0;  // 0: the default, 16.
+  int64_t ttl_interval_ms = 5000;  // How often expired items are looked for.
   Config config;
 };
 

@@ -110,6 +110,16 @@ std::string SerializeTable(const TableDescription& table) {
   w.Key("stream_id");
   w.Uint64(table.stream_id);
   WriteString("stream_label", table.stream_label, &w);
+  w.Key("ttl_enabled");
+  w.Bool(table.ttl_enabled);
+  WriteString("ttl_attribute", table.ttl_attribute, &w);
+  w.Key("tags");
+  w.StartObject();
+  for (const auto& [key, value] : table.tags) {
+    w.Key(key.c_str(), key.size());
+    w.String(value.c_str(), value.size());
+  }
+  w.EndObject();
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -140,6 +150,14 @@ absl::StatusOr<TableDescription> ParseTable(std::string_view data) {
       ParseStreamViewType(d["stream_view_type"].GetString()).value_or(StreamViewType::kNewAndOldImages);
   table.stream_id = d["stream_id"].GetUint64();
   table.stream_label = d["stream_label"].GetString();
+  // Fields added after the first release of format version 1 are optional.
+  if (d.HasMember("ttl_enabled")) table.ttl_enabled = d["ttl_enabled"].GetBool();
+  if (d.HasMember("ttl_attribute")) table.ttl_attribute = d["ttl_attribute"].GetString();
+  if (d.HasMember("tags") && d["tags"].IsObject()) {
+    for (const auto& tag : d["tags"].GetObject()) {
+      table.tags[tag.name.GetString()] = tag.value.GetString();
+    }
+  }
   return table;
 }
 

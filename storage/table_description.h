@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -39,6 +40,13 @@ struct TableDescription {
   StreamViewType stream_view_type = StreamViewType::kNewAndOldImages;
   uint64_t stream_id = 0;      // 0 when no stream was ever enabled.
   std::string stream_label;    // Of the latest stream, kept after disabling.
+
+  // Time to live: items whose `ttl_attribute` is a number of epoch seconds in
+  // the past are deleted by the sweeper.
+  bool ttl_enabled = false;
+  std::string ttl_attribute;
+
+  std::map<std::string, std::string> tags;
 
   // Builds the primary key of `item` (hash and range attributes only).
   Item KeyOf(const Item& item) const;

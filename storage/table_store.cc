@@ -197,6 +197,24 @@ absl::StatusOr<TableDescription> TableStore::UpdateStream(const std::string& nam
   return table;
 }
 
+absl::StatusOr<TableDescription> TableStore::UpdateTableSettings(
+    const std::string& name, const std::function<absl::Status(TableDescription*)>& change) {
+  auto state = FindTable(name);
+  if (state == nullptr) {
+    return ResourceNotFoundError(fmt::format("Requested resource not found: Table: {} not found", name));
+  }
+  std::unique_lock schema_lock(state->schema_mutex);
+  if (state->deleted) return ResourceNotFoundError("Requested resource not found");
+  TableDescription table = state->description;
+  if (auto s = change(&table); !s.ok()) return s;
+
+  rocksdb::WriteBatch batch;
+  batch.Put(engine_->catalog(), kTablePrefix + name, SerializeTable(table));
+  if (auto s = engine_->Write(&batch); !s.ok()) return s;
+  state->description = table;
+  return table;
+}
+
 absl::StatusOr<StreamDescription> TableStore::GetStream(uint64_t stream_id) const {
   std::shared_lock lock(catalog_mutex_);
   auto it = streams_.find(stream_id);
@@ -321,7 +339,8 @@ absl::StatusOr<TableStore::ScanPage> TableStore::QueryItems(
 
 absl::StatusOr<TableStore::MutationResult> TableStore::MutateItem(const std::string& table_name,
                                                                   const Item& key,
-                                                                  const Mutation& mutation) {
+                                                                  const Mutation& mutation,
+                                                                  ChangeOrigin origin) {
   auto state = FindTable(table_name);
   if (state == nullptr) {
     return ResourceNotFoundError("Requested resource not found");
@@ -368,7 +387,7 @@ absl::StatusOr<TableStore::MutationResult> TableStore::MutateItem(const std::str
   const Item* old_ptr = result.old_item ? &*result.old_item : nullptr;
   const Item* new_ptr = result.new_item ? &*result.new_item : nullptr;
   ChangeTicket ticket;
-  if (auto s = observer_->OnItemChange(table, old_ptr, new_ptr, &batch, &ticket); !s.ok()) {
+  if (auto s = observer_->OnItemChange(table, old_ptr, new_ptr, origin, &batch, &ticket); !s.ok()) {
     return s;
   }
   absl::Status written = engine_->Write(&batch);

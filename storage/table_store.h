@@ -27,6 +27,10 @@
 
 namespace tidings {
 
+// Who made a change: a client request, or the time-to-live sweeper (whose
+// stream records name DynamoDB's service principal).
+enum class ChangeOrigin { kUser, kTimeToLive };
+
 // Identifies the stream record an item write carries, if any.
 struct ChangeTicket {
   uint64_t stream_id = 0;        // 0 when the write has no stream record.
@@ -41,8 +45,8 @@ class ChangeObserver {
   // Called with the item's lock held, before `batch` commits. An error aborts
   // the write. Every call that returns OK is followed by OnWriteFinished.
   virtual absl::Status OnItemChange(const TableDescription& table, const Item* old_item,
-                                    const Item* new_item, rocksdb::WriteBatch* batch,
-                                    ChangeTicket* ticket) = 0;
+                                    const Item* new_item, ChangeOrigin origin,
+                                    rocksdb::WriteBatch* batch, ChangeTicket* ticket) = 0;
   // Called once the batch has committed (`committed`) or failed.
   virtual void OnWriteFinished(const ChangeTicket& ticket, bool committed) = 0;
 };
@@ -112,7 +116,14 @@ class TableStore {
   // returns, the change and its stream record are as durable as the engine's
   // Durability setting makes them.
   absl::StatusOr<MutationResult> MutateItem(const std::string& table, const Item& key,
-                                            const Mutation& mutation);
+                                            const Mutation& mutation,
+                                            ChangeOrigin origin = ChangeOrigin::kUser);
+
+  // Changes settings stored in the table's description (time to live, tags)
+  // under the table's exclusive lock, and persists them. `change` may reject
+  // the request with an error, in which case nothing changes.
+  absl::StatusOr<TableDescription> UpdateTableSettings(
+      const std::string& name, const std::function<absl::Status(TableDescription*)>& change);
 
   // Transactions (transactions.cc).
   struct ItemMutation {

@@ -150,7 +150,8 @@ absl::StatusOr<TableStore::TransactionResult> TableStore::MutateItems(
     const Item* new_ptr = item_result.new_item ? &*item_result.new_item : nullptr;
     ChangeTicket ticket;
     absl::Status observed =
-        observer_->OnItemChange(targets[i].state->description, old_ptr, new_ptr, &batch, &ticket);
+        observer_->OnItemChange(targets[i].state->description, old_ptr, new_ptr,
+                                ChangeOrigin::kUser, &batch, &ticket);
     tickets.push_back(ticket);
     if (!observed.ok()) {
       for (const ChangeTicket& t : tickets) observer_->OnWriteFinished(t, false);

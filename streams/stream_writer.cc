@@ -63,8 +63,8 @@ StreamWriter::StreamWriter(StorageEngine* engine, SequenceTracker* tracker,
 }
 
 absl::Status StreamWriter::OnItemChange(const TableDescription& table, const Item* old_item,
-                                        const Item* new_item, rocksdb::WriteBatch* batch,
-                                        ChangeTicket* ticket) {
+                                        const Item* new_item, ChangeOrigin origin,
+                                        rocksdb::WriteBatch* batch, ChangeTicket* ticket) {
   if (!table.stream_enabled) return absl::OkStatus();
 
   const char* event_name = old_item == nullptr ? "INSERT" : (new_item == nullptr ? "REMOVE" : "MODIFY");
@@ -93,6 +93,18 @@ absl::Status StreamWriter::OnItemChange(const TableDescription& table, const Ite
   w.String("aws:dynamodb");
   w.Key("awsRegion");
   w.String(options_.region.c_str());
+  if (origin == ChangeOrigin::kTimeToLive) {
+    // DynamoDB marks deletions by time to live with its service principal.
+    // The Streams API spells the members Type and PrincipalId; Lambda events
+    // spell them type and principalId (see PipelineRunner).
+    w.Key("userIdentity");
+    w.StartObject();
+    w.Key("Type");
+    w.String("Service");
+    w.Key("PrincipalId");
+    w.String("dynamodb.amazonaws.com");
+    w.EndObject();
+  }
   w.Key("dynamodb");
   w.StartObject();
   w.Key("ApproximateCreationDateTime");

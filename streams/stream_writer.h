@@ -51,8 +51,8 @@ class StreamWriter : public ChangeObserver {
                Options options);
 
   absl::Status OnItemChange(const TableDescription& table, const Item* old_item,
-                            const Item* new_item, rocksdb::WriteBatch* batch,
-                            ChangeTicket* ticket) override;
+                            const Item* new_item, ChangeOrigin origin,
+                            rocksdb::WriteBatch* batch, ChangeTicket* ticket) override;
   void OnWriteFinished(const ChangeTicket& ticket, bool committed) override;
 
   // Raises the engine's sequence counter past every stored record. Call once

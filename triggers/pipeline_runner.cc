@@ -48,6 +48,20 @@ absl::StatusOr<Checkpoint> ParseCheckpoint(std::string_view text) {
   return checkpoint;
 }
 
+// Renames userIdentity's members from the Streams API's spelling (Type,
+// PrincipalId) to the one Lambda events use (type, principalId), so filter
+// patterns and templates written for Lambda match.
+void ToLambdaEventShape(rapidjson::Document* record) {
+  if (!record->HasMember("userIdentity")) return;
+  rapidjson::Value& identity = (*record)["userIdentity"];
+  if (!identity.IsObject()) return;
+  for (auto& member : identity.GetObject()) {
+    std::string_view name(member.name.GetString(), member.name.GetStringLength());
+    if (name == "Type") member.name.SetString("type", record->GetAllocator());
+    if (name == "PrincipalId") member.name.SetString("principalId", record->GetAllocator());
+  }
+}
+
 // Returns how old `record` is, from its whole-second ApproximateCreationDateTime.
 double RecordAgeSeconds(const std::string& record_json) {
   rapidjson::Document record;
@@ -216,6 +230,7 @@ absl::Status PipelineRunner::ProcessBatch(const Checkpoint& checkpoint, const Re
     rapidjson::Document record;
     record.Parse(text.c_str(), text.size());
     if (record.HasParseError()) return absl::DataLossError("stored stream record is not valid JSON");
+    ToLambdaEventShape(&record);
     if (!filters_.Matches(record)) continue;
 
     std::string sequence = record["dynamodb"]["SequenceNumber"].GetString();
