@@ -260,8 +260,6 @@ absl::StatusOr<std::string> DynamoDbApi::CreateTable(const Request& request) {
   auto name = request.TableName();
   if (!name.ok()) return name.status();
   table.name = *name;
-  if (auto s = ParseKeySchema(request, &table); !s.ok()) return s;
-  if (auto s = ParseBilling(request, &table); !s.ok()) return s;
   for (const char* unsupported : {"GlobalSecondaryIndexes", "LocalSecondaryIndexes"}) {
     if (request.Has(unsupported)) {
       return ValidationError(fmt::format(
@@ -269,6 +267,8 @@ absl::StatusOr<std::string> DynamoDbApi::CreateTable(const Request& request) {
           unsupported));
     }
   }
+  if (auto s = ParseKeySchema(request, &table); !s.ok()) return s;
+  if (auto s = ParseBilling(request, &table); !s.ok()) return s;
   auto spec = ParseStreamSpec(request);
   if (!spec.ok()) return spec.status();
   std::optional<StreamViewType> stream;

@@ -192,8 +192,9 @@ bool PipelineRunner::SelectStream(Checkpoint* checkpoint) {
     bool unread = deps_.reader->LastSequenceNumber(checkpoint->stream_id) > checkpoint->after;
     if (open || unread || current == 0) return true;  // Finish the old stream first.
   }
-  Logger("triggers")->info("[pipeline={}] reading stream {} of table {}", spec_.name, current,
-                           spec_.source_table);
+  auto stream = deps_.tables->GetStream(current);
+  Logger("triggers")->info("[pipeline={}] reading the stream of table {} labelled {}", spec_.name,
+                           spec_.source_table, stream.ok() ? stream->label : "?");
   checkpoint->stream_id = current;
   checkpoint->after = 0;
   return true;
