@@ -10,6 +10,8 @@ packages=(
   libyaml-cpp-dev libssl-dev libcurl4-openssl-dev libgtest-dev libgmock-dev
   # Clients and servers the end-to-end tests drive
   awscli python3 python3-boto3 python3-pytest python3-requests python3-aiosmtpd curl
+  # The benchmark harness's smoke run (its plot, process listing)
+  python3-matplotlib procps
 )
 
 missing=()
