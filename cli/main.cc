@@ -29,7 +29,8 @@ bool ParseListen(const std::string& listen, std::string* host, uint16_t* port) {
 }
 
 int Serve(const std::string& listen, const std::string& data_dir, const std::string& config_path,
-          const std::string& durability, const std::string& log_level, double ttl_interval) {
+          const std::string& durability, const std::string& log_level, double ttl_interval,
+          int http_threads) {
   spdlog::set_level(spdlog::level::from_str(log_level));
   tidings::ServerOptions options;
   if (!ParseListen(listen, &options.host, &options.port)) {
@@ -39,6 +40,7 @@ int Serve(const std::string& listen, const std::string& data_dir, const std::str
   }
   options.data_dir = data_dir;
   options.ttl_interval_ms = static_cast<int64_t>(ttl_interval * 1000);
+  options.http_threads = http_threads;
   options.durability =
       durability == "async" ? tidings::Durability::kAsync : tidings::Durability::kSync;
   if (!config_path.empty()) {
@@ -83,6 +85,7 @@ int main(int argc, char** argv) {
   std::string durability = "sync";
   std::string log_level = "info";
   double ttl_interval = 5;
+  int http_threads = 0;
   CLI::App* serve = app.add_subcommand("serve", "Run the server: every API on one port.");
   serve->add_option("--listen", listen,
                     "Address and TCP port to serve every API on, as HOST:PORT")
@@ -107,9 +110,16 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.05, 3600.0))
       ->capture_default_str();
 
+  serve->add_option("--http-threads", http_threads,
+                    "Threads that serve requests (0: 16 with sync durability, so writers waiting "
+                    "for an fsync share it; one per core with async)")
+      ->check(CLI::Range(0, 1024))
+      ->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
   if (serve->parsed()) {
-    return Serve(listen, data_dir, config_path, durability, log_level, ttl_interval);
+    return Serve(listen, data_dir, config_path, durability, log_level, ttl_interval,
+                 http_threads);
   }
   return 0;
 }

@@ -20,7 +20,7 @@ struct ServerOptions {
   uint16_t port = 8000;
   std::string data_dir = "./data";
   Durability durability = Durability::kSync;
-  int http_threads = 0;  // 0: the default, 16.
+  int http_threads = 0;  // 0: 16 with sync durability, one per core with async.
   int64_t ttl_interval_ms = 5000;  // How often expired items are looked for.
   Config config;
 };
