@@ -26,11 +26,13 @@ absl::StatusOr<PageParameters> ParsePageParameters(const Request& request) {
         **limit));
   }
   out.limit = limit->value_or(INT64_MAX);
+
   if (request.Has("ExclusiveStartKey")) {
     auto parsed = request.RequiredItem("ExclusiveStartKey");
     if (!parsed.ok()) return parsed.status();
     out.exclusive_start_key = *std::move(parsed);
   }
+
   auto select = request.OptionalString("Select");
   if (!select.ok()) return select.status();
   std::string mode = select->value_or("ALL_ATTRIBUTES");

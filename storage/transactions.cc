@@ -19,8 +19,8 @@ constexpr char kTokenPrefix[] = "transaction-token/";
 }  // namespace
 
 // Holds the schema locks (shared) of several tables and the key locks of
-// several items, always taken in one global order so that two transactions
-// cannot deadlock.
+// several items. Acquire takes them in one global order (tables by name, then
+// stripes by table and index), so two transactions cannot deadlock.
 class TableStore::MultiItemLock {
  public:
   struct Target {
@@ -82,7 +82,7 @@ absl::StatusOr<TableStore::TransactionResult> TableStore::MutateItems(
   if (!lock.ok()) return lock.status();
 
   // Tokens are checked under the item locks, so a retry that races the first
-  // attempt waits for it and then sees its token.
+  // attempt waits for it and then reads its token.
   std::string token_key = token ? kTokenPrefix + token->token : "";
   if (token) {
     std::string value;

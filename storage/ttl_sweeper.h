@@ -1,9 +1,9 @@
 // storage: the time-to-live sweeper.
 //
 // A background thread that, every interval, scans the tables with time to
-// live enabled and deletes the items whose TTL attribute is a number of epoch
-// seconds not later than now (and not more than five years old, as DynamoDB
-// ignores those). Each deletion is an ordinary atomic item write made with
+// live enabled. It deletes the items whose TTL attribute is a number of epoch
+// seconds not later than now. Like DynamoDB, it ignores values more than five
+// years in the past. Each deletion is an ordinary atomic item write made with
 // ChangeOrigin::kTimeToLive, so its stream record carries DynamoDB's service
 // identity. An item is deleted at most one interval (plus the scan time)
 // after it expires.

@@ -4,7 +4,7 @@
 // sequence number can commit before one with a lower number. A reader that
 // returned the higher one first would skip the lower one for good. The
 // tracker hands out sequence numbers and remembers the writes still in
-// flight; readers stop below the lowest of them, so every reader sees each
+// flight. Readers stop below the lowest of them, so every reader gets each
 // stream's records in sequence-number order without gaps.
 #pragma once
 
