@@ -53,6 +53,40 @@ absl::StatusOr<PageParameters> ParsePageParameters(const Request& request) {
   return out;
 }
 
+// Reads Segment and TotalSegments: nullopt for a whole-table scan.
+absl::StatusOr<std::optional<std::pair<int64_t, int64_t>>> ParseSegments(const Request& request) {
+  using Segments = std::optional<std::pair<int64_t, int64_t>>;
+  auto segment = request.OptionalInt("Segment");
+  if (!segment.ok()) return segment.status();
+  auto total = request.OptionalInt("TotalSegments");
+  if (!total.ok()) return total.status();
+  if (!*segment && !*total) return Segments();
+  if (!*total) {
+    return ValidationError(
+        "The TotalSegments parameter is required but was not present in the request when "
+        "parameter Segment is present");
+  }
+  if (!*segment) {
+    return ValidationError(
+        "The Segment parameter is required but was not present in the request when parameter "
+        "TotalSegments is present");
+  }
+  if (**total < 1 || **total > 1000000) {
+    return ValidationError(fmt::format(
+        "1 validation error detected: Value '{}' at 'totalSegments' failed to satisfy "
+        "constraint: Member must have value less than or equal to 1000000 and greater than or "
+        "equal to 1",
+        **total));
+  }
+  if (**segment < 0 || **segment >= **total) {
+    return ValidationError(fmt::format(
+        "The Segment parameter is zero-based and must be less than parameter TotalSegments: "
+        "Segment: {} is not less than TotalSegments: {}",
+        **segment, **total));
+  }
+  return Segments(std::make_pair(**segment, **total));
+}
+
 // Writes Items (unless counting), Count, ScannedCount and LastEvaluatedKey.
 std::string PageResponse(const TableStore::ScanPage& page, const Expressions& expressions,
                          bool count_only) {
@@ -170,15 +204,31 @@ absl::StatusOr<std::string> DynamoDbApi::Scan(const Request& request) {
   if (!expressions.ok()) return expressions.status();
   auto page_parameters = ParsePageParameters(request);
   if (!page_parameters.ok()) return page_parameters.status();
-  for (const char* unsupported : {"Segment", "TotalSegments", "IndexName"}) {
-    if (request.Has(unsupported)) {
-      return ValidationError(
-          fmt::format("{} is not supported by this version of tidings", unsupported));
-    }
+  if (request.Has("IndexName")) {
+    return ValidationError("IndexName is not supported by this version of tidings");
   }
+  auto segments = ParseSegments(request);
+  if (!segments.ok()) return segments.status();
+  auto table = tables_->GetTable(*table_name);
+  if (!table.ok()) return table.status();
 
+  std::function<bool(const Item&)> in_segment;
+  if (*segments) {
+    // Items are spread over segments by a hash of their partition key, so the
+    // segments together return every item exactly once.
+    auto [segment, total] = **segments;
+    std::string hash_name = table->hash_key.name;
+    in_segment = [segment, total, hash_name](const Item& item) {
+      const AttributeValue& value = item.at(hash_name);
+      std::string identity = value.type() == AttributeType::kN
+                                 ? EncodeNumberOrdered(value.scalar())
+                                 : value.scalar();
+      return static_cast<int64_t>(std::hash<std::string>{}(identity) %
+                                  static_cast<uint64_t>(total)) == segment;
+    };
+  }
   auto page = tables_->ScanItems(*table_name, page_parameters->exclusive_start_key,
-                                 page_parameters->limit);
+                                 page_parameters->limit, in_segment);
   if (!page.ok()) return page.status();
   return PageResponse(*page, *expressions, page_parameters->count_only);
 }

@@ -256,7 +256,7 @@ absl::StatusOr<std::optional<Item>> TableStore::GetItem(const std::string& table
 
 absl::StatusOr<TableStore::ScanPage> TableStore::ScanItems(
     const std::string& table_name, const std::optional<Item>& exclusive_start_key,
-    int64_t limit) const {
+    int64_t limit, const std::function<bool(const Item&)>& include) const {
   constexpr size_t kMaxPageBytes = 1 << 20;
   auto table = GetTable(table_name);
   if (!table.ok()) return table.status();
@@ -277,6 +277,7 @@ absl::StatusOr<TableStore::ScanPage> TableStore::ScanItems(
   for (; it->Valid() && it->key().starts_with(prefix); it->Next()) {
     auto item = DecodeItem(it->value().ToStringView());
     if (!item.ok()) return item.status();
+    if (include && !include(*item)) continue;
     bytes += it->value().size();
     page.items.push_back(*std::move(item));
     if (static_cast<int64_t>(page.items.size()) >= limit || bytes >= kMaxPageBytes) {

@@ -91,10 +91,12 @@ class TableStore {
     std::optional<Item> last_evaluated_key;  // Set when more items may follow.
   };
   // Returns up to `limit` items in key order after `exclusive_start_key`,
-  // stopping after about 1 MB as DynamoDB does.
+  // stopping after about 1 MB as DynamoDB does. When `include` is set, items
+  // it rejects are skipped without counting (parallel scan segments).
   absl::StatusOr<ScanPage> ScanItems(const std::string& table,
                                      const std::optional<Item>& exclusive_start_key,
-                                     int64_t limit) const;
+                                     int64_t limit,
+                                     const std::function<bool(const Item&)>& include = nullptr) const;
 
   // Returns up to `limit` items whose hash key is `hash_value` and for which
   // `range_matches` holds, in range-key order (reversed unless `forward`),

@@ -190,3 +190,32 @@ def test_batch_get_missing_table(server):
     with pytest.raises(botocore.exceptions.ClientError) as error:
         dynamodb.batch_get_item(RequestItems={"Nope": {"Keys": [{"id": {"S": "x"}}]}})
     assert error.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_parallel_scan_covers_every_item_once(server):
+    dynamodb = server.client("dynamodb")
+    create_events_table(dynamodb)
+    for user in range(20):
+        put_events(dynamodb, f"u{user}", [1, 2])
+
+    seen = []
+    for segment in range(3):
+        start = None
+        while True:
+            kwargs = {"ExclusiveStartKey": start} if start else {}
+            page = dynamodb.scan(TableName="Events", Segment=segment, TotalSegments=3, Limit=7,
+                                 **kwargs)
+            seen += [(item["user"]["S"], item["at"]["N"]) for item in page["Items"]]
+            start = page.get("LastEvaluatedKey")
+            if not start:
+                break
+    assert len(seen) == 40
+    assert len(set(seen)) == 40
+
+
+def test_parallel_scan_rejects_bad_segment(server):
+    dynamodb = server.client("dynamodb")
+    create_events_table(dynamodb)
+    with pytest.raises(botocore.exceptions.ClientError) as error:
+        dynamodb.scan(TableName="Events", Segment=3, TotalSegments=3)
+    assert error.value.response["Error"]["Code"] == "ValidationException"
