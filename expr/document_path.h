@@ -25,7 +25,7 @@ using DocumentPath = std::vector<PathElement>;
 // Formats `path` as DynamoDB does in messages: `[a, b, [2]]`.
 std::string FormatPath(const DocumentPath& path);
 
-// How two paths written by one update relate. DynamoDB rejects an update whose
+// The relation between two paths written by one update. DynamoDB rejects an update whose
 // paths overlap (one is a prefix of the other) or conflict (they diverge where
 // one names a map key and the other a list index, as in `a.b` and `a[1]`).
 enum class PathRelation { kDisjoint, kOverlap, kConflict };

@@ -34,7 +34,7 @@ struct KeyCondition {
 // `partition_key_name` and `sort_key_name` (empty when it has no sort key).
 // Returns DynamoDB's ValidationException for anything else, for example
 // "Query condition missed key schema element: pk". Checking that the values
-// have the key attributes' types is left to the caller, which knows the schema.
+// have the key attributes' types is left to the caller, which has the schema.
 [[nodiscard]] absl::StatusOr<KeyCondition> ParseKeyCondition(std::string_view text,
                                                              const NameMap& names,
                                                              const ValueMap& values,

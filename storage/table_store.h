@@ -27,8 +27,8 @@
 
 namespace tidings {
 
-// Who made a change: a client request, or the time-to-live sweeper (whose
-// stream records name DynamoDB's service principal).
+// The origin of a change: a client request, or the time-to-live sweeper,
+// whose stream records name DynamoDB's service principal.
 enum class ChangeOrigin { kUser, kTimeToLive };
 
 // Identifies the stream record an item write carries, if any.
@@ -141,7 +141,7 @@ class TableStore {
     std::vector<MutationResult> results;  // One per mutation, in order.
     bool replayed = false;  // The token's transaction had already committed; nothing was done.
   };
-  // Applies every mutation atomically and in isolation: each sees its item as
+  // Applies every mutation atomically and in isolation: each reads its item as
   // of one instant, and either all changes (with their stream records) commit
   // in one batch or none do. When a mutation fails, nothing is written,
   // `item_statuses` (one per mutation) says which failed, and the error is a
