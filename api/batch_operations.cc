@@ -6,6 +6,7 @@
 // full, so UnprocessedKeys and UnprocessedItems are always empty.
 #include <set>
 
+#include "api/capacity.h"
 #include "api/dynamodb_api.h"
 #include "api/expression_parameters.h"
 #include "api/json_writing.h"
@@ -106,6 +107,9 @@ absl::StatusOr<std::string> DynamoDbApi::BatchGetItem(const Request& request) {
     for (const Item& key : read.keys) {
       auto item = tables_->GetItem(read.table.name, key);
       if (!item.ok()) return item.status();
+      if (CapacityMeter* meter = CurrentCapacityMeter()) {
+        meter->AddRead(read.table.name, item->has_value() ? ItemSize(**item) : 0, false);
+      }
       if (!item->has_value()) continue;
       const auto& projection = read.expressions.projection;
       WriteItem(projection ? projection->Project(**item) : **item, &w);
@@ -177,6 +181,11 @@ absl::StatusOr<std::string> DynamoDbApi::BatchWriteItem(const Request& request) 
       return absl::StatusOr<std::optional<Item>>(write.put);
     });
     if (!result.ok()) return result.status();
+    if (CapacityMeter* meter = CurrentCapacityMeter()) {
+      size_t old_size = result->old_item ? ItemSize(*result->old_item) : 0;
+      size_t new_size = result->new_item ? ItemSize(*result->new_item) : 0;
+      meter->AddWrite(write.table, std::max(old_size, new_size));
+    }
   }
   return std::string(R"({"UnprocessedItems":{}})");
 }

@@ -1,5 +1,6 @@
 #include "api/dynamodb_api.h"
 
+#include "api/capacity.h"
 #include "api/error_mapping.h"
 #include "common/errors.h"
 #include "common/logging.h"
@@ -98,8 +99,21 @@ HttpResponse DynamoDbApi::Handle(const HttpRequest& request) {
 
   auto parsed = Request::Parse(request.body);
   if (!parsed.ok()) return DynamoDbErrorResponse(parsed.status());
+  auto capacity_mode = parsed->OptionalString("ReturnConsumedCapacity");
+  if (!capacity_mode.ok()) return DynamoDbErrorResponse(capacity_mode.status());
+  std::string capacity = capacity_mode->value_or("NONE");
+  if (capacity != "NONE" && capacity != "TOTAL" && capacity != "INDEXES") {
+    return DynamoDbErrorResponse(ValidationError(fmt::format(
+        "1 validation error detected: Value '{}' at 'returnConsumedCapacity' failed to satisfy "
+        "constraint: Member must satisfy enum value set: [INDEXES, TOTAL, NONE]",
+        capacity)));
+  }
+
   Operation operation = operations->find(name)->second;
+  CapacityMeter meter;
+  SetCurrentCapacityMeter(&meter);
   absl::StatusOr<std::string> body = (this->*operation)(*parsed);
+  SetCurrentCapacityMeter(nullptr);
   CountRequest(name, body.status());
   if (!body.ok()) {
     Logger("api")->debug("[op={}] rejected: {}", name, body.status().message());
@@ -108,6 +122,14 @@ HttpResponse DynamoDbApi::Handle(const HttpRequest& request) {
   HttpResponse response;
   response.content_type = "application/x-amz-json-1.0";
   response.body = *std::move(body);
+  if (capacity != "NONE") {
+    bool as_list = name.starts_with("Batch") || name.starts_with("Transact");
+    std::string members = meter.ResponseMembers(as_list, capacity == "INDEXES");
+    if (!members.empty() && response.body.size() >= 2 && response.body.back() == '}') {
+      bool empty_object = response.body == "{}";
+      response.body.insert(response.body.size() - 1, (empty_object ? "" : ",") + members);
+    }
+  }
   return response;
 }
 

@@ -1,6 +1,7 @@
 // Item operations: PutItem, GetItem, UpdateItem and DeleteItem.
 #include <set>
 
+#include "api/capacity.h"
 #include "api/dynamodb_api.h"
 #include "api/expression_parameters.h"
 #include "common/attribute_json.h"
@@ -40,6 +41,15 @@ absl::StatusOr<ReturnValues> ParseReturnValues(const Request& request, bool allo
     return ValidationError("ReturnValues can only be ALL_OLD or NONE");
   }
   return parsed;
+}
+
+// Records a write of the larger of the old and new item in the request's meter.
+void MeterWrite(const std::string& table, const TableStore::MutationResult& result) {
+  CapacityMeter* meter = CurrentCapacityMeter();
+  if (meter == nullptr) return;
+  size_t old_size = result.old_item ? ItemSize(*result.old_item) : 0;
+  size_t new_size = result.new_item ? ItemSize(*result.new_item) : 0;
+  meter->AddWrite(table, std::max(old_size, new_size));
 }
 
 absl::Status CheckItemSize(const Item& item) {
@@ -103,6 +113,7 @@ absl::StatusOr<std::string> DynamoDbApi::PutItem(const Request& request) {
     return absl::StatusOr<std::optional<Item>>(*item);
   });
   if (!result.ok()) return result.status();
+  MeterWrite(*table_name, *result);
   return AttributesResponse(*return_values == ReturnValues::kAllOld ? result->old_item
                                                                      : std::nullopt);
 }
@@ -114,12 +125,15 @@ absl::StatusOr<std::string> DynamoDbApi::GetItem(const Request& request) {
   if (!key.ok()) return key.status();
   auto expressions = ParseExpressions(request, "", false, true);
   if (!expressions.ok()) return expressions.status();
-  if (auto consistent = request.OptionalBool("ConsistentRead"); !consistent.ok()) {
-    return consistent.status();
-  }
+  auto consistent = request.OptionalBool("ConsistentRead");
+  if (!consistent.ok()) return consistent.status();
 
   auto item = tables_->GetItem(*table_name, *key);
   if (!item.ok()) return item.status();
+  if (CapacityMeter* meter = CurrentCapacityMeter()) {
+    meter->AddRead(*table_name, item->has_value() ? ItemSize(**item) : 0,
+                   consistent->value_or(false));
+  }
   if (!item->has_value()) return std::string("{}");
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
@@ -165,6 +179,7 @@ absl::StatusOr<std::string> DynamoDbApi::UpdateItem(const Request& request) {
     return Result(std::move(item));
   });
   if (!result.ok()) return result.status();
+  MeterWrite(*table_name, *result);
 
   switch (*return_values) {
     case ReturnValues::kNone:
@@ -199,6 +214,7 @@ absl::StatusOr<std::string> DynamoDbApi::DeleteItem(const Request& request) {
     return Result(std::nullopt);
   });
   if (!result.ok()) return result.status();
+  MeterWrite(*table_name, *result);
   return AttributesResponse(*return_values == ReturnValues::kAllOld ? result->old_item
                                                                      : std::nullopt);
 }

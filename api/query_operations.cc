@@ -1,4 +1,5 @@
 // Read operations over many items: Query and Scan.
+#include "api/capacity.h"
 #include "api/dynamodb_api.h"
 #include "api/expression_parameters.h"
 #include "common/attribute_json.h"
@@ -85,6 +86,17 @@ absl::StatusOr<std::optional<std::pair<int64_t, int64_t>>> ParseSegments(const R
         **segment, **total));
   }
   return Segments(std::make_pair(**segment, **total));
+}
+
+// Records the read of every item the page scanned in the request's meter.
+void MeterPage(const Request& request, const std::string& table,
+               const TableStore::ScanPage& page) {
+  CapacityMeter* meter = CurrentCapacityMeter();
+  if (meter == nullptr) return;
+  size_t bytes = 0;
+  for (const Item& item : page.items) bytes += ItemSize(item);
+  auto consistent = request.OptionalBool("ConsistentRead");
+  meter->AddRead(table, bytes, consistent.ok() && consistent->value_or(false));
 }
 
 // Writes Items (unless counting), Count, ScannedCount and LastEvaluatedKey.
@@ -194,6 +206,7 @@ absl::StatusOr<std::string> DynamoDbApi::Query(const Request& request) {
                                   forward->value_or(true), page_parameters->exclusive_start_key,
                                   page_parameters->limit);
   if (!page.ok()) return page.status();
+  MeterPage(request, *table_name, *page);
   return PageResponse(*page, *expressions, page_parameters->count_only);
 }
 
@@ -230,6 +243,7 @@ absl::StatusOr<std::string> DynamoDbApi::Scan(const Request& request) {
   auto page = tables_->ScanItems(*table_name, page_parameters->exclusive_start_key,
                                  page_parameters->limit, in_segment);
   if (!page.ok()) return page.status();
+  MeterPage(request, *table_name, *page);
   return PageResponse(*page, *expressions, page_parameters->count_only);
 }
 

@@ -1,6 +1,7 @@
 // Transactions: TransactWriteItems and TransactGetItems.
 #include <functional>
 
+#include "api/capacity.h"
 #include "api/dynamodb_api.h"
 #include "api/expression_parameters.h"
 #include "common/attribute_json.h"
@@ -211,6 +212,19 @@ absl::StatusOr<std::string> DynamoDbApi::TransactWriteItems(const Request& reque
     }
     return CancellationError(actions, statuses, old_items);
   }
+  if (CapacityMeter* meter = CurrentCapacityMeter(); meter != nullptr && !result->replayed) {
+    meter->SetTransactional();
+    for (size_t i = 0; i < actions.size(); ++i) {
+      const auto& item_result = result->results[i];
+      size_t old_size = item_result.old_item ? ItemSize(*item_result.old_item) : 0;
+      size_t new_size = item_result.new_item ? ItemSize(*item_result.new_item) : 0;
+      if (actions[i].kind == "ConditionCheck") {
+        meter->AddRead(actions[i].table, old_size, true);
+      } else {
+        meter->AddWrite(actions[i].table, std::max(old_size, new_size));
+      }
+    }
+  }
   return std::string("{}");
 }
 
@@ -235,6 +249,12 @@ absl::StatusOr<std::string> DynamoDbApi::TransactGetItems(const Request& request
 
   auto found = tables_->ReadItems(keys);
   if (!found.ok()) return found.status();
+  if (CapacityMeter* meter = CurrentCapacityMeter()) {
+    meter->SetTransactional();
+    for (size_t i = 0; i < found->size(); ++i) {
+      meter->AddRead(keys[i].first, (*found)[i] ? ItemSize(*(*found)[i]) : 0, true);
+    }
+  }
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
   w.StartObject();

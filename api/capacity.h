@@ -1,0 +1,37 @@
+// api: ReturnConsumedCapacity.
+//
+// tidings does not throttle, but it reports the capacity units a request
+// would consume on DynamoDB, so clients that log or budget them work. Each
+// handler records the items it reads and writes in the request's
+// CapacityMeter; Handle() then adds ConsumedCapacity to the response.
+#pragma once
+
+#include <map>
+#include <string>
+
+namespace tidings {
+
+class CapacityMeter {
+ public:
+  // A read of `bytes` (at least one read unit of 4 KB; half a unit when
+  // eventually consistent).
+  void AddRead(const std::string& table, size_t bytes, bool consistent);
+  // A write of `bytes` (at least one write unit of 1 KB).
+  void AddWrite(const std::string& table, size_t bytes);
+  // Transactions consume twice the units of the same reads and writes.
+  void SetTransactional() { factor_ = 2.0; }
+
+  // Returns the members to append to the response: `"ConsumedCapacity":...`
+  // as an object (`as_list` false) or a list, or "" when nothing was metered.
+  std::string ResponseMembers(bool as_list, bool with_table_detail) const;
+
+ private:
+  std::map<std::string, double> units_;  // By table name.
+  double factor_ = 1.0;
+};
+
+// The meter of the request being handled on this thread, or null.
+CapacityMeter* CurrentCapacityMeter();
+void SetCurrentCapacityMeter(CapacityMeter* meter);
+
+}  // namespace tidings
