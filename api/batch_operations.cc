@@ -20,7 +20,6 @@ namespace {
 
 constexpr size_t kMaxBatchGetKeys = 100;
 constexpr size_t kMaxBatchWrites = 25;
-constexpr size_t kMaxItemBytes = 400 * 1024;
 
 absl::StatusOr<const rapidjson::Value*> RequestItems(const Request& request) {
   if (!request.Has("RequestItems")) {
@@ -160,8 +159,8 @@ absl::StatusOr<std::string> DynamoDbApi::BatchWriteItem(const Request& request) 
       auto encoded = is_put ? EncodeKeyOfItem(*table, *parsed) : EncodeItemKey(*table, *parsed);
       if (!encoded.ok()) return encoded.status();
       if (!encoded_keys.insert(*encoded).second) return DuplicateKeys();
-      if (is_put && ItemSize(*parsed) > kMaxItemBytes) {
-        return ValidationError("Item size has exceeded the maximum allowed size");
+      if (is_put) {
+        if (auto s = CheckItemSize(*parsed); !s.ok()) return s;
       }
       Write write{name, table->KeyOf(*parsed), std::nullopt};
       if (is_put) write.put = *std::move(parsed);
@@ -182,9 +181,7 @@ absl::StatusOr<std::string> DynamoDbApi::BatchWriteItem(const Request& request) 
     });
     if (!result.ok()) return result.status();
     if (CapacityMeter* meter = CurrentCapacityMeter()) {
-      size_t old_size = result->old_item ? ItemSize(*result->old_item) : 0;
-      size_t new_size = result->new_item ? ItemSize(*result->new_item) : 0;
-      meter->AddWrite(write.table, std::max(old_size, new_size));
+      meter->AddItemWrite(write.table, result->old_item, result->new_item);
     }
   }
   return std::string(R"({"UnprocessedItems":{}})");

@@ -1,5 +1,6 @@
 #include "api/capacity.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "fmt/format.h"
@@ -21,6 +22,13 @@ void CapacityMeter::AddRead(const std::string& table, size_t bytes, bool consist
 
 void CapacityMeter::AddWrite(const std::string& table, size_t bytes) {
   units_[table] += std::max(1.0, std::ceil(static_cast<double>(bytes) / kWriteUnitBytes));
+}
+
+void CapacityMeter::AddItemWrite(const std::string& table, const std::optional<Item>& old_item,
+                                 const std::optional<Item>& new_item) {
+  size_t old_size = old_item ? ItemSize(*old_item) : 0;
+  size_t new_size = new_item ? ItemSize(*new_item) : 0;
+  AddWrite(table, std::max(old_size, new_size));
 }
 
 std::string CapacityMeter::ResponseMembers(bool as_list, bool with_table_detail) const {

@@ -7,7 +7,10 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
+
+#include "common/attribute_value.h"
 
 namespace tidings {
 
@@ -18,6 +21,10 @@ class CapacityMeter {
   void AddRead(const std::string& table, size_t bytes, bool consistent);
   // A write of `bytes` (at least one write unit of 1 KB).
   void AddWrite(const std::string& table, size_t bytes);
+  // A write that replaced `old_item` with `new_item` (either may be absent),
+  // charged for the larger of the two, as DynamoDB does.
+  void AddItemWrite(const std::string& table, const std::optional<Item>& old_item,
+                    const std::optional<Item>& new_item);
   // Transactions consume twice the units of the same reads and writes.
   void SetTransactional() { factor_ = 2.0; }
 

@@ -12,8 +12,6 @@
 namespace tidings {
 namespace {
 
-constexpr size_t kMaxItemBytes = 400 * 1024;
-
 enum class ReturnValues { kNone, kAllOld, kUpdatedOld, kAllNew, kUpdatedNew };
 
 absl::StatusOr<ReturnValues> ParseReturnValues(const Request& request, bool allow_updated_and_new) {
@@ -45,18 +43,9 @@ absl::StatusOr<ReturnValues> ParseReturnValues(const Request& request, bool allo
 
 // Records a write of the larger of the old and new item in the request's meter.
 void MeterWrite(const std::string& table, const TableStore::MutationResult& result) {
-  CapacityMeter* meter = CurrentCapacityMeter();
-  if (meter == nullptr) return;
-  size_t old_size = result.old_item ? ItemSize(*result.old_item) : 0;
-  size_t new_size = result.new_item ? ItemSize(*result.new_item) : 0;
-  meter->AddWrite(table, std::max(old_size, new_size));
-}
-
-absl::Status CheckItemSize(const Item& item) {
-  if (ItemSize(item) > kMaxItemBytes) {
-    return ValidationError("Item size has exceeded the maximum allowed size");
+  if (CapacityMeter* meter = CurrentCapacityMeter()) {
+    meter->AddItemWrite(table, result.old_item, result.new_item);
   }
-  return absl::OkStatus();
 }
 
 absl::Status CheckCondition(const Expressions& expressions, const std::optional<Item>& old_item) {

@@ -12,7 +12,6 @@ namespace tidings {
 namespace {
 
 constexpr size_t kMaxTransactItems = 100;
-constexpr size_t kMaxItemBytes = 400 * 1024;
 
 // One action of a TransactWriteItems request, parsed.
 struct WriteAction {
@@ -74,9 +73,7 @@ absl::StatusOr<WriteAction> ParseWriteAction(const rapidjson::Value& json,
   if (action.kind == "Put") {
     auto item = body.RequiredItem("Item");
     if (!item.ok()) return item.status();
-    if (ItemSize(*item) > kMaxItemBytes) {
-      return ValidationError("Item size has exceeded the maximum allowed size");
-    }
+    if (auto s = CheckItemSize(*item); !s.ok()) return s;
     action.key = table->KeyOf(*item);
     action.item = *std::move(item);
   } else {
@@ -123,9 +120,7 @@ absl::StatusOr<std::optional<Item>> Apply(const WriteAction& action,
   if (action.expressions.update) {
     if (auto s = action.expressions.update->Apply(&item); !s.ok()) return s;
   }
-  if (ItemSize(item) > kMaxItemBytes) {
-    return ValidationError("Item size has exceeded the maximum allowed size");
-  }
+  if (auto s = CheckItemSize(item); !s.ok()) return s;
   return std::optional<Item>(std::move(item));
 }
 
@@ -216,12 +211,11 @@ absl::StatusOr<std::string> DynamoDbApi::TransactWriteItems(const Request& reque
     meter->SetTransactional();
     for (size_t i = 0; i < actions.size(); ++i) {
       const auto& item_result = result->results[i];
-      size_t old_size = item_result.old_item ? ItemSize(*item_result.old_item) : 0;
-      size_t new_size = item_result.new_item ? ItemSize(*item_result.new_item) : 0;
       if (actions[i].kind == "ConditionCheck") {
-        meter->AddRead(actions[i].table, old_size, true);
+        size_t size = item_result.old_item ? ItemSize(*item_result.old_item) : 0;
+        meter->AddRead(actions[i].table, size, true);
       } else {
-        meter->AddWrite(actions[i].table, std::max(old_size, new_size));
+        meter->AddItemWrite(actions[i].table, item_result.old_item, item_result.new_item);
       }
     }
   }

@@ -429,6 +429,13 @@ absl::StatusOr<Item> DecodeItem(std::string_view data) {
   return item;
 }
 
+absl::Status CheckItemSize(const Item& item) {
+  if (ItemSize(item) > kMaxItemBytes) {
+    return ValidationError("Item size has exceeded the maximum allowed size");
+  }
+  return absl::OkStatus();
+}
+
 size_t ItemSize(const Item& item) {
   size_t size = 0;
   for (const auto& [name, value] : item) size += name.size() + ValueSize(value);

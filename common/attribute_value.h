@@ -103,4 +103,9 @@ absl::StatusOr<Item> DecodeItem(std::string_view data);
 // name lengths plus value sizes.
 size_t ItemSize(const Item& item);
 
+inline constexpr size_t kMaxItemBytes = 400 * 1024;
+
+// Returns DynamoDB's ValidationException when `item` is over kMaxItemBytes.
+absl::Status CheckItemSize(const Item& item);
+
 }  // namespace tidings

@@ -18,9 +18,17 @@ namespace {
 constexpr char kTablePrefix[] = "table/";
 constexpr char kStreamPrefix[] = "stream/";
 
+// Scan and Query stop a page after about this many bytes, as DynamoDB does.
+constexpr size_t kMaxPageBytes = 1 << 20;
+
 std::string StreamCatalogKey(uint64_t id) { return fmt::format("{}{:020}", kStreamPrefix, id); }
 
 }  // namespace
+
+absl::Status TableNotFoundError(const std::string& name) {
+  return ResourceNotFoundError(
+      fmt::format("Requested resource not found: Table: {} not found", name));
+}
 
 TableStore::TableStore(StorageEngine* engine, Options options)
     : engine_(engine), options_(std::move(options)) {
@@ -120,7 +128,7 @@ absl::StatusOr<TableDescription> TableStore::DeleteTable(const std::string& name
   std::unique_lock lock(catalog_mutex_);
   auto it = tables_.find(name);
   if (it == tables_.end()) {
-    return ResourceNotFoundError(fmt::format("Requested resource not found: Table: {} not found", name));
+    return TableNotFoundError(name);
   }
   std::shared_ptr<TableState> state = it->second;
   std::unique_lock schema_lock(state->schema_mutex);
@@ -143,7 +151,7 @@ absl::StatusOr<TableDescription> TableStore::DeleteTable(const std::string& name
 absl::StatusOr<TableDescription> TableStore::GetTable(const std::string& name) const {
   auto state = FindTable(name);
   if (state == nullptr) {
-    return ResourceNotFoundError(fmt::format("Requested resource not found: Table: {} not found", name));
+    return TableNotFoundError(name);
   }
   std::shared_lock schema_lock(state->schema_mutex);
   return state->description;
@@ -161,7 +169,7 @@ absl::StatusOr<TableDescription> TableStore::UpdateStream(const std::string& nam
   std::unique_lock lock(catalog_mutex_);
   auto it = tables_.find(name);
   if (it == tables_.end()) {
-    return ResourceNotFoundError(fmt::format("Requested resource not found: Table: {} not found", name));
+    return TableNotFoundError(name);
   }
   std::shared_ptr<TableState> state = it->second;
   std::unique_lock schema_lock(state->schema_mutex);
@@ -201,7 +209,7 @@ absl::StatusOr<TableDescription> TableStore::UpdateTableSettings(
     const std::string& name, const std::function<absl::Status(TableDescription*)>& change) {
   auto state = FindTable(name);
   if (state == nullptr) {
-    return ResourceNotFoundError(fmt::format("Requested resource not found: Table: {} not found", name));
+    return TableNotFoundError(name);
   }
   std::unique_lock schema_lock(state->schema_mutex);
   if (state->deleted) return ResourceNotFoundError("Requested resource not found");
@@ -257,7 +265,6 @@ absl::StatusOr<std::optional<Item>> TableStore::GetItem(const std::string& table
 absl::StatusOr<TableStore::ScanPage> TableStore::ScanItems(
     const std::string& table_name, const std::optional<Item>& exclusive_start_key,
     int64_t limit, const std::function<bool(const Item&)>& include) const {
-  constexpr size_t kMaxPageBytes = 1 << 20;
   auto table = GetTable(table_name);
   if (!table.ok()) return table.status();
   std::string prefix = TableKeyPrefix(table->id);
@@ -293,7 +300,6 @@ absl::StatusOr<TableStore::ScanPage> TableStore::QueryItems(
     const std::string& table_name, const AttributeValue& hash_value,
     const std::function<bool(const Item&)>& range_matches, bool forward,
     const std::optional<Item>& exclusive_start_key, int64_t limit) const {
-  constexpr size_t kMaxPageBytes = 1 << 20;
   auto table = GetTable(table_name);
   if (!table.ok()) return table.status();
   auto prefix = EncodeHashPrefix(*table, hash_value);

@@ -51,6 +51,9 @@ class ChangeObserver {
   virtual void OnWriteFinished(const ChangeTicket& ticket, bool committed) = 0;
 };
 
+// DynamoDB's ResourceNotFoundException for a table named `name`.
+absl::Status TableNotFoundError(const std::string& name);
+
 class TableStore {
  public:
   struct Options {
@@ -144,7 +147,7 @@ class TableStore {
   // Applies every mutation atomically and in isolation: each reads its item as
   // of one instant, and either all changes (with their stream records) commit
   // in one batch or none do. When a mutation fails, nothing is written,
-  // `item_statuses` (one per mutation) says which failed, and the error is a
+  // `item_statuses` (one per mutation) marks which failed, and the error is a
   // TransactionCanceled one. A `token` used in the last 10 minutes with the
   // same request hash replays the earlier success; with another hash it is an
   // IdempotentParameterMismatch error.

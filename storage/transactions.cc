@@ -37,8 +37,7 @@ class TableStore::MultiItemLock {
     for (const auto& [name, key] : keys) {
       auto state = store.FindTable(name);
       if (state == nullptr) {
-        return ResourceNotFoundError(
-            fmt::format("Requested resource not found: Table: {} not found", name));
+        return TableNotFoundError(name);
       }
       tables.emplace(name, state);
     }
