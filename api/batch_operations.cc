@@ -9,11 +9,13 @@
 #include "api/capacity.h"
 #include "api/dynamodb_api.h"
 #include "api/expression_parameters.h"
+#include "api/index_access.h"
 #include "api/json_writing.h"
 #include "common/attribute_json.h"
 #include "common/errors.h"
 #include "fmt/format.h"
 #include "storage/key_codec.h"
+#include "storage/secondary_index.h"
 
 namespace tidings {
 namespace {
@@ -52,6 +54,7 @@ struct Write {
   std::string table;
   Item key;
   std::optional<Item> put;
+  const TableDescription* description = nullptr;  // Points into the request's tables.
 };
 
 }  // namespace
@@ -127,7 +130,10 @@ absl::StatusOr<std::string> DynamoDbApi::BatchWriteItem(const Request& request) 
   auto items = RequestItems(request);
   if (!items.ok()) return items.status();
 
+  auto collection_metrics = ParseReturnItemCollectionMetrics(request);
+  if (!collection_metrics.ok()) return collection_metrics.status();
   std::vector<Write> writes;
+  std::map<std::string, TableDescription> tables;
   for (const auto& entry : (*items)->GetObject()) {
     std::string name = entry.name.GetString();
     if (!entry.value.IsArray() || entry.value.Empty()) {
@@ -136,8 +142,9 @@ absl::StatusOr<std::string> DynamoDbApi::BatchWriteItem(const Request& request) 
           "Member must have length greater than or equal to 1",
           name));
     }
-    auto table = tables_->GetTable(name);
-    if (!table.ok()) return ResourceNotFoundError("Requested resource not found");
+    auto found = tables_->GetTable(name);
+    if (!found.ok()) return ResourceNotFoundError("Requested resource not found");
+    const TableDescription* table = &(tables[name] = *std::move(found));
 
     std::set<std::string> encoded_keys;
     for (const auto& request_json : entry.value.GetArray()) {
@@ -161,8 +168,9 @@ absl::StatusOr<std::string> DynamoDbApi::BatchWriteItem(const Request& request) 
       if (!encoded_keys.insert(*encoded).second) return DuplicateKeys();
       if (is_put) {
         if (auto s = CheckItemSize(*parsed); !s.ok()) return s;
+        if (auto s = CheckIndexKeys(*table, *parsed); !s.ok()) return s;
       }
-      Write write{name, table->KeyOf(*parsed), std::nullopt};
+      Write write{name, table->KeyOf(*parsed), std::nullopt, table};
       if (is_put) write.put = *std::move(parsed);
       writes.push_back(std::move(write));
     }
@@ -175,16 +183,21 @@ absl::StatusOr<std::string> DynamoDbApi::BatchWriteItem(const Request& request) 
         writes.size()));
   }
 
+  std::map<std::string, std::vector<std::string>> metrics;  // By table name.
   for (const Write& write : writes) {
     auto result = tables_->MutateItem(write.table, write.key, [&](const std::optional<Item>&) {
       return absl::StatusOr<std::optional<Item>>(write.put);
     });
     if (!result.ok()) return result.status();
     if (CapacityMeter* meter = CurrentCapacityMeter()) {
-      meter->AddItemWrite(write.table, result->old_item, result->new_item);
+      meter->AddItemWrite(*write.description, result->old_item, result->new_item);
     }
+    auto member = ItemCollectionMetricsMember(*tables_, *write.description, write.key,
+                                              *collection_metrics);
+    if (!member.ok()) return member.status();
+    if (!member->empty()) metrics[write.table].push_back(*std::move(member));
   }
-  return std::string(R"({"UnprocessedItems":{}})");
+  return AppendMembers(R"({"UnprocessedItems":{}})", ItemCollectionMetricsByTable(metrics));
 }
 
 }  // namespace tidings

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "common/attribute_value.h"
+#include "storage/table_description.h"
 
 namespace tidings {
 
@@ -21,19 +22,29 @@ class CapacityMeter {
   void AddRead(const std::string& table, size_t bytes, bool consistent);
   // A write of `bytes` (at least one write unit of 1 KB).
   void AddWrite(const std::string& table, size_t bytes);
+  // A read of `bytes` from secondary index `index` of `table`.
+  void AddIndexRead(const std::string& table, const SecondaryIndex& index, size_t bytes,
+                    bool consistent);
   // A write that replaced `old_item` with `new_item` (either may be absent),
-  // charged for the larger of the two, as DynamoDB does.
-  void AddItemWrite(const std::string& table, const std::optional<Item>& old_item,
+  // charged for the larger of the two, as DynamoDB does, plus one write for
+  // each index entry put or removed (two when the index key changes).
+  void AddItemWrite(const TableDescription& table, const std::optional<Item>& old_item,
                     const std::optional<Item>& new_item);
   // Transactions consume twice the units of the same reads and writes.
   void SetTransactional() { factor_ = 2.0; }
 
   // Returns the members to append to the response: `"ConsumedCapacity":...`
   // as an object (`as_list` false) or a list, or "" when nothing was metered.
-  std::string ResponseMembers(bool as_list, bool with_table_detail) const;
+  // `with_detail` (INDEXES) adds the units of the table and of each index.
+  std::string ResponseMembers(bool as_list, bool with_detail) const;
 
  private:
-  std::map<std::string, double> units_;  // By table name.
+  struct TableUnits {
+    double table = 0;
+    std::map<std::string, double> global_indexes;  // By index name.
+    std::map<std::string, double> local_indexes;
+  };
+  std::map<std::string, TableUnits> units_;  // By table name.
   double factor_ = 1.0;
 };
 

@@ -1,5 +1,8 @@
 #include "api/dynamodb_api.h"
 
+#include <map>
+#include <string_view>
+
 #include "api/capacity.h"
 #include "api/error_mapping.h"
 #include "common/errors.h"
@@ -11,6 +14,49 @@ namespace {
 
 constexpr std::string_view kDynamoDbPrefix = "DynamoDB_20120810.";
 constexpr std::string_view kStreamsPrefix = "DynamoDBStreams_20120810.";
+
+// DynamoDB operations that tidings does not implement, by feature. A request
+// for one gets an error that names the feature instead of "unknown".
+const std::map<std::string_view, std::string_view>& UnsupportedOperations() {
+  static const auto* operations = new std::map<std::string_view, std::string_view>{
+      {"ExecuteStatement", "PartiQL"},
+      {"BatchExecuteStatement", "PartiQL"},
+      {"ExecuteTransaction", "PartiQL"},
+      {"CreateBackup", "on-demand backups"},
+      {"DeleteBackup", "on-demand backups"},
+      {"DescribeBackup", "on-demand backups"},
+      {"ListBackups", "on-demand backups"},
+      {"RestoreTableFromBackup", "on-demand backups"},
+      {"DescribeContinuousBackups", "point-in-time recovery"},
+      {"UpdateContinuousBackups", "point-in-time recovery"},
+      {"RestoreTableToPointInTime", "point-in-time recovery"},
+      {"CreateGlobalTable", "global tables"},
+      {"DescribeGlobalTable", "global tables"},
+      {"DescribeGlobalTableSettings", "global tables"},
+      {"ListGlobalTables", "global tables"},
+      {"UpdateGlobalTable", "global tables"},
+      {"UpdateGlobalTableSettings", "global tables"},
+      {"DescribeTableReplicaAutoScaling", "global tables"},
+      {"UpdateTableReplicaAutoScaling", "global tables"},
+      {"ExportTableToPointInTime", "exports to S3"},
+      {"DescribeExport", "exports to S3"},
+      {"ListExports", "exports to S3"},
+      {"ImportTable", "imports from S3"},
+      {"DescribeImport", "imports from S3"},
+      {"ListImports", "imports from S3"},
+      {"EnableKinesisStreamingDestination", "Kinesis Data Streams destinations"},
+      {"DisableKinesisStreamingDestination", "Kinesis Data Streams destinations"},
+      {"DescribeKinesisStreamingDestination", "Kinesis Data Streams destinations"},
+      {"UpdateKinesisStreamingDestination", "Kinesis Data Streams destinations"},
+      {"DescribeContributorInsights", "CloudWatch Contributor Insights"},
+      {"ListContributorInsights", "CloudWatch Contributor Insights"},
+      {"UpdateContributorInsights", "CloudWatch Contributor Insights"},
+      {"GetResourcePolicy", "resource-based policies"},
+      {"PutResourcePolicy", "resource-based policies"},
+      {"DeleteResourcePolicy", "resource-based policies"},
+  };
+  return *operations;
+}
 
 }  // namespace
 
@@ -84,6 +130,15 @@ HttpResponse DynamoDbApi::Handle(const HttpRequest& request) {
   } else if (target.starts_with(kStreamsPrefix)) {
     name = std::string_view(target).substr(kStreamsPrefix.size());
     operations = &stream_operations_;
+  }
+  if (operations == &dynamodb_operations_) {
+    if (auto unsupported = UnsupportedOperations().find(name);
+        unsupported != UnsupportedOperations().end()) {
+      return DynamoDbErrorResponse(MakeError(
+          ErrorKind::kUnknownOperation,
+          fmt::format("{} is part of DynamoDB's {}, which tidings does not support", name,
+                      unsupported->second)));
+    }
   }
   if (operations == nullptr || operations->find(name) == operations->end()) {
     return DynamoDbErrorResponse(MakeError(

@@ -4,10 +4,12 @@
 #include "api/capacity.h"
 #include "api/dynamodb_api.h"
 #include "api/expression_parameters.h"
+#include "api/index_access.h"
 #include "common/attribute_json.h"
 #include "common/errors.h"
 #include "expr/expression.h"
 #include "fmt/format.h"
+#include "storage/secondary_index.h"
 
 namespace tidings {
 namespace {
@@ -42,17 +44,42 @@ absl::StatusOr<ReturnValues> ParseReturnValues(const Request& request, bool allo
 }
 
 // Records a write of the larger of the old and new item in the request's meter.
-void MeterWrite(const std::string& table, const TableStore::MutationResult& result) {
+void MeterWrite(const TableDescription& table, const TableStore::MutationResult& result) {
   if (CapacityMeter* meter = CurrentCapacityMeter()) {
     meter->AddItemWrite(table, result.old_item, result.new_item);
   }
 }
 
-absl::Status CheckCondition(const Expressions& expressions, const std::optional<Item>& old_item) {
+// Parses ReturnValuesOnConditionCheckFailure: true for ALL_OLD.
+absl::StatusOr<bool> ParseReturnOldOnFailure(const Request& request) {
+  auto text = request.OptionalString("ReturnValuesOnConditionCheckFailure");
+  if (!text.ok()) return text.status();
+  std::string value = text->value_or("NONE");
+  if (value != "NONE" && value != "ALL_OLD") {
+    return ValidationError(fmt::format(
+        "1 validation error detected: Value '{}' at 'returnValuesOnConditionCheckFailure' failed "
+        "to satisfy constraint: Member must satisfy enum value set: [ALL_OLD, NONE]",
+        value));
+  }
+  return value == "ALL_OLD";
+}
+
+// Fails with ConditionalCheckFailedException when the condition rejects
+// `old_item`. With `return_old` and an existing item, the error body carries
+// the item as "Item", read under the same lock as the condition.
+absl::Status CheckCondition(const Expressions& expressions, const std::optional<Item>& old_item,
+                            bool return_old) {
   if (!expressions.condition) return absl::OkStatus();
   if (expressions.condition->Evaluate(old_item.value_or(Item()))) return absl::OkStatus();
-  return ConditionalCheckFailedError("The conditional request failed");
+  absl::Status failed = ConditionalCheckFailedError("The conditional request failed");
+  if (!return_old || !old_item) return failed;
+
+  rapidjson::StringBuffer buffer;
+  JsonWriter w(buffer);
+  WriteItem(*old_item, &w);
+  return WithErrorDetails(failed, fmt::format("\"Item\":{}", buffer.GetString()));
 }
+
 
 // Writes {"Attributes": ...} when `attributes` is set and not empty, else {}.
 std::string AttributesResponse(const std::optional<Item>& attributes) {
@@ -84,9 +111,14 @@ absl::StatusOr<std::string> DynamoDbApi::PutItem(const Request& request) {
   if (!expressions.ok()) return expressions.status();
   auto return_values = ParseReturnValues(request, false);
   if (!return_values.ok()) return return_values.status();
+  auto return_old_on_failure = ParseReturnOldOnFailure(request);
+  if (!return_old_on_failure.ok()) return return_old_on_failure.status();
+  auto collection_metrics = ParseReturnItemCollectionMetrics(request);
+  if (!collection_metrics.ok()) return collection_metrics.status();
   auto table = tables_->GetTable(*table_name);
   if (!table.ok()) return table.status();
   if (auto s = CheckItemSize(*item); !s.ok()) return s;
+  if (auto s = CheckIndexKeys(*table, *item); !s.ok()) return s;
 
   Item key = table->KeyOf(*item);
   if (key.size() != (table->range_key ? 2u : 1u)) {
@@ -96,15 +128,19 @@ absl::StatusOr<std::string> DynamoDbApi::PutItem(const Request& request) {
         "One or more parameter values were invalid: Missing the key {} in the item", missing));
   }
   auto result = tables_->MutateItem(*table_name, key, [&](const std::optional<Item>& old_item) {
-    if (auto s = CheckCondition(*expressions, old_item); !s.ok()) {
+    if (auto s = CheckCondition(*expressions, old_item, *return_old_on_failure); !s.ok()) {
       return absl::StatusOr<std::optional<Item>>(s);
     }
     return absl::StatusOr<std::optional<Item>>(*item);
   });
   if (!result.ok()) return result.status();
-  MeterWrite(*table_name, *result);
-  return AttributesResponse(*return_values == ReturnValues::kAllOld ? result->old_item
-                                                                     : std::nullopt);
+  MeterWrite(*table, *result);
+  auto metrics = ItemCollectionMetricsMember(*tables_, *table, key, *collection_metrics);
+  if (!metrics.ok()) return metrics.status();
+  return AppendMembers(AttributesResponse(*return_values == ReturnValues::kAllOld
+                                              ? result->old_item
+                                              : std::nullopt),
+                       *metrics);
 }
 
 absl::StatusOr<std::string> DynamoDbApi::GetItem(const Request& request) {
@@ -142,6 +178,10 @@ absl::StatusOr<std::string> DynamoDbApi::UpdateItem(const Request& request) {
   if (!expressions.ok()) return expressions.status();
   auto return_values = ParseReturnValues(request, true);
   if (!return_values.ok()) return return_values.status();
+  auto return_old_on_failure = ParseReturnOldOnFailure(request);
+  if (!return_old_on_failure.ok()) return return_old_on_failure.status();
+  auto collection_metrics = ParseReturnItemCollectionMetrics(request);
+  if (!collection_metrics.ok()) return collection_metrics.status();
   auto table = tables_->GetTable(*table_name);
   if (!table.ok()) return table.status();
 
@@ -159,32 +199,44 @@ absl::StatusOr<std::string> DynamoDbApi::UpdateItem(const Request& request) {
 
   auto result = tables_->MutateItem(*table_name, *key, [&](const std::optional<Item>& old_item) {
     using Result = absl::StatusOr<std::optional<Item>>;
-    if (auto s = CheckCondition(*expressions, old_item); !s.ok()) return Result(s);
-    Item item = old_item.value_or(*key);
-    if (expressions->update) {
-      if (auto s = expressions->update->Apply(&item); !s.ok()) return Result(s);
+    if (auto s = CheckCondition(*expressions, old_item, *return_old_on_failure); !s.ok()) {
+      return Result(s);
     }
+    Item item = old_item.value_or(*key);
+    if (auto s = ApplyUpdate(*expressions, &item); !s.ok()) return Result(s);
     if (auto s = CheckItemSize(item); !s.ok()) return Result(s);
+    const Item* old_ptr = old_item ? &*old_item : nullptr;
+    if (auto s = CheckIndexKeys(*table, item, old_ptr, IndexKeySource::kUpdateExpression);
+        !s.ok()) {
+      return Result(s);
+    }
     return Result(std::move(item));
   });
   if (!result.ok()) return result.status();
-  MeterWrite(*table_name, *result);
+  MeterWrite(*table, *result);
+  auto metrics = ItemCollectionMetricsMember(*tables_, *table, *key, *collection_metrics);
+  if (!metrics.ok()) return metrics.status();
 
+  std::string body = "{}";
   switch (*return_values) {
     case ReturnValues::kNone:
-      return std::string("{}");
+      break;
     case ReturnValues::kAllOld:
-      return AttributesResponse(result->old_item);
+      body = AttributesResponse(result->old_item);
+      break;
     case ReturnValues::kAllNew:
-      return AttributesResponse(result->new_item);
+      body = AttributesResponse(result->new_item);
+      break;
     case ReturnValues::kUpdatedOld:
-      return AttributesResponse(result->old_item ? std::optional(UpdatedParts(
+      body = AttributesResponse(result->old_item ? std::optional(UpdatedParts(
                                                        *result->old_item, expressions->update))
                                                  : std::nullopt);
+      break;
     case ReturnValues::kUpdatedNew:
-      return AttributesResponse(UpdatedParts(*result->new_item, expressions->update));
+      body = AttributesResponse(UpdatedParts(*result->new_item, expressions->update));
+      break;
   }
-  return std::string("{}");
+  return AppendMembers(std::move(body), *metrics);
 }
 
 absl::StatusOr<std::string> DynamoDbApi::DeleteItem(const Request& request) {
@@ -196,16 +248,28 @@ absl::StatusOr<std::string> DynamoDbApi::DeleteItem(const Request& request) {
   if (!expressions.ok()) return expressions.status();
   auto return_values = ParseReturnValues(request, false);
   if (!return_values.ok()) return return_values.status();
+  auto return_old_on_failure = ParseReturnOldOnFailure(request);
+  if (!return_old_on_failure.ok()) return return_old_on_failure.status();
+  auto collection_metrics = ParseReturnItemCollectionMetrics(request);
+  if (!collection_metrics.ok()) return collection_metrics.status();
+  auto table = tables_->GetTable(*table_name);
+  if (!table.ok()) return table.status();
 
   auto result = tables_->MutateItem(*table_name, *key, [&](const std::optional<Item>& old_item) {
     using Result = absl::StatusOr<std::optional<Item>>;
-    if (auto s = CheckCondition(*expressions, old_item); !s.ok()) return Result(s);
+    if (auto s = CheckCondition(*expressions, old_item, *return_old_on_failure); !s.ok()) {
+      return Result(s);
+    }
     return Result(std::nullopt);
   });
   if (!result.ok()) return result.status();
-  MeterWrite(*table_name, *result);
-  return AttributesResponse(*return_values == ReturnValues::kAllOld ? result->old_item
-                                                                     : std::nullopt);
+  MeterWrite(*table, *result);
+  auto metrics = ItemCollectionMetricsMember(*tables_, *table, *key, *collection_metrics);
+  if (!metrics.ok()) return metrics.status();
+  return AppendMembers(AttributesResponse(*return_values == ReturnValues::kAllOld
+                                              ? result->old_item
+                                              : std::nullopt),
+                       *metrics);
 }
 
 }  // namespace tidings

@@ -2,6 +2,7 @@
 #include "api/capacity.h"
 #include "api/dynamodb_api.h"
 #include "api/expression_parameters.h"
+#include "api/index_access.h"
 #include "common/attribute_json.h"
 #include "common/errors.h"
 #include "fmt/format.h"
@@ -45,11 +46,6 @@ absl::StatusOr<PageParameters> ParsePageParameters(const Request& request) {
         "ALL_PROJECTED_ATTRIBUTES]",
         mode));
   }
-  if (mode == "ALL_PROJECTED_ATTRIBUTES") {
-    return ValidationError(
-        "One or more parameter values were invalid: Select type ALL_PROJECTED_ATTRIBUTES is "
-        "supported only for index queries");
-  }
   out.count_only = mode == "COUNT";
   return out;
 }
@@ -88,15 +84,23 @@ absl::StatusOr<std::optional<std::pair<int64_t, int64_t>>> ParseSegments(const R
   return Segments(std::make_pair(**segment, **total));
 }
 
-// Records the read of every item the page scanned in the request's meter.
-void MeterPage(const Request& request, const std::string& table,
-               const TableStore::ScanPage& page) {
+// Records the read of every item or index entry the page scanned in the
+// request's meter, plus `fetched_bytes` read from the table for an index.
+void MeterPage(const Request& request, const std::string& table, const IndexRead& read,
+               const TableStore::ScanPage& page, size_t fetched_bytes) {
   CapacityMeter* meter = CurrentCapacityMeter();
   if (meter == nullptr) return;
   size_t bytes = 0;
   for (const Item& item : page.items) bytes += ItemSize(item);
   auto consistent = request.OptionalBool("ConsistentRead");
-  meter->AddRead(table, bytes, consistent.ok() && consistent->value_or(false));
+  bool is_consistent = consistent.ok() && consistent->value_or(false);
+  if (read.index == nullptr) {
+    meter->AddRead(table, bytes, is_consistent);
+    return;
+  }
+  // AddIndexRead also reports the table's own units, zero unless items are fetched.
+  meter->AddIndexRead(table, *read.index, bytes, is_consistent);
+  if (read.fetch_from_table) meter->AddRead(table, fetched_bytes, is_consistent);
 }
 
 // Writes Items (unless counting), Count, ScannedCount and LastEvaluatedKey.
@@ -181,32 +185,44 @@ absl::Status CheckSortKeyTypes(const TableDescription& table, const expr::KeyCon
 absl::StatusOr<std::string> DynamoDbApi::Query(const Request& request) {
   auto table_name = request.TableName();
   if (!table_name.ok()) return table_name.status();
-  if (request.Has("IndexName")) {
-    return ValidationError(
-        "Secondary indexes are not supported by this version of tidings; query the table "
-        "without IndexName");
-  }
   auto table = tables_->GetTable(*table_name);
   if (!table.ok()) return table.status();
-  auto expressions = ParseExpressions(request, "FilterExpression", false, true, &*table);
-  if (!expressions.ok()) return expressions.status();
   auto page_parameters = ParsePageParameters(request);
   if (!page_parameters.ok()) return page_parameters.status();
+  auto index_read = ResolveIndexRead(request, *table);
+  if (!index_read.ok()) return index_read.status();
+  // The key condition applies to the index's key schema when one is named.
+  TableDescription key_schema = *table;
+  if (index_read->index != nullptr) {
+    key_schema.hash_key = index_read->index->hash_key;
+    key_schema.range_key = index_read->index->range_key;
+  }
+  auto expressions = ParseExpressions(request, "FilterExpression", false, true, &key_schema);
+  if (!expressions.ok()) return expressions.status();
   auto forward = request.OptionalBool("ScanIndexForward");
   if (!forward.ok()) return forward.status();
   const expr::KeyCondition& key = *expressions->key_condition;
-  if (auto s = CheckSortKeyTypes(*table, key); !s.ok()) return s;
+  if (auto s = CheckSortKeyTypes(key_schema, key); !s.ok()) return s;
 
   auto range_matches = [&](const Item& item) {
     if (!key.sort) return true;
     auto it = item.find(key.sort->name);
     return it != item.end() && SortKeyMatches(*key.sort, it->second);
   };
-  auto page = tables_->QueryItems(*table_name, key.partition_value, range_matches,
-                                  forward->value_or(true), page_parameters->exclusive_start_key,
-                                  page_parameters->limit);
+  auto page = index_read->index == nullptr
+                  ? tables_->QueryItems(*table_name, key.partition_value, range_matches,
+                                        forward->value_or(true),
+                                        page_parameters->exclusive_start_key,
+                                        page_parameters->limit)
+                  : tables_->QueryIndex(*table_name, index_read->index->name,
+                                        key.partition_value, range_matches,
+                                        forward->value_or(true),
+                                        page_parameters->exclusive_start_key,
+                                        page_parameters->limit);
   if (!page.ok()) return page.status();
-  MeterPage(request, *table_name, *page);
+  auto fetched = FetchTableItems(*tables_, *table, *index_read, &*page);
+  if (!fetched.ok()) return fetched.status();
+  MeterPage(request, *table_name, *index_read, *page, *fetched);
   return PageResponse(*page, *expressions, page_parameters->count_only);
 }
 
@@ -217,20 +233,20 @@ absl::StatusOr<std::string> DynamoDbApi::Scan(const Request& request) {
   if (!expressions.ok()) return expressions.status();
   auto page_parameters = ParsePageParameters(request);
   if (!page_parameters.ok()) return page_parameters.status();
-  if (request.Has("IndexName")) {
-    return ValidationError("IndexName is not supported by this version of tidings");
-  }
   auto segments = ParseSegments(request);
   if (!segments.ok()) return segments.status();
   auto table = tables_->GetTable(*table_name);
   if (!table.ok()) return table.status();
+  auto index_read = ResolveIndexRead(request, *table);
+  if (!index_read.ok()) return index_read.status();
 
   std::function<bool(const Item&)> in_segment;
   if (*segments) {
     // Items are spread over segments by a hash of their partition key, so the
     // segments together return every item exactly once.
     auto [segment, total] = **segments;
-    std::string hash_name = table->hash_key.name;
+    std::string hash_name = index_read->index == nullptr ? table->hash_key.name
+                                                         : index_read->index->hash_key.name;
     in_segment = [segment, total, hash_name](const Item& item) {
       const AttributeValue& value = item.at(hash_name);
       std::string identity = value.type() == AttributeType::kN
@@ -240,10 +256,16 @@ absl::StatusOr<std::string> DynamoDbApi::Scan(const Request& request) {
                                   static_cast<uint64_t>(total)) == segment;
     };
   }
-  auto page = tables_->ScanItems(*table_name, page_parameters->exclusive_start_key,
-                                 page_parameters->limit, in_segment);
+  auto page = index_read->index == nullptr
+                  ? tables_->ScanItems(*table_name, page_parameters->exclusive_start_key,
+                                       page_parameters->limit, in_segment)
+                  : tables_->ScanIndex(*table_name, index_read->index->name,
+                                       page_parameters->exclusive_start_key,
+                                       page_parameters->limit, in_segment);
   if (!page.ok()) return page.status();
-  MeterPage(request, *table_name, *page);
+  auto fetched = FetchTableItems(*tables_, *table, *index_read, &*page);
+  if (!fetched.ok()) return fetched.status();
+  MeterPage(request, *table_name, *index_read, *page, *fetched);
   return PageResponse(*page, *expressions, page_parameters->count_only);
 }
 

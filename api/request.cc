@@ -23,6 +23,16 @@ absl::Status NullMember(const char* field) {
       MemberName(field)));
 }
 
+// Checks the form of an ExpressionAttributeNames or ExpressionAttributeValues
+// key: `prefix` followed by one or more letters, digits or underscores.
+bool IsPlaceholder(std::string_view key, char prefix) {
+  if (key.size() < 2 || key[0] != prefix) return false;
+  for (char c : key.substr(1)) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  }
+  return true;
+}
+
 absl::Status WrongType(const char* field, const char* expected) {
   return MakeError(ErrorKind::kSerialization,
                    fmt::format("Invalid type for field {}: expected {}", field, expected));
@@ -91,8 +101,19 @@ absl::StatusOr<expr::NameMap> Request::ExpressionNames() const {
     return ValidationError("ExpressionAttributeNames must not be empty");
   }
   for (const auto& member : json.GetObject()) {
+    std::string_view key(member.name.GetString(), member.name.GetStringLength());
+    if (!IsPlaceholder(key, '#')) {
+      return ValidationError(fmt::format(
+          "ExpressionAttributeNames contains invalid key: Syntax error; key: \"{}\"", key));
+    }
     if (!member.value.IsString()) return WrongType("ExpressionAttributeNames", "a map of strings");
-    names.emplace(member.name.GetString(), member.value.GetString());
+    if (member.value.GetStringLength() == 0) {
+      return ValidationError(fmt::format(
+          "ExpressionAttributeNames contains invalid value: Empty attribute name; key: \"{}\"",
+          key));
+    }
+    if (auto s = CheckAttributeName(member.value.GetStringLength()); !s.ok()) return s;
+    names.emplace(std::string(key), member.value.GetString());
   }
   return names;
 }
@@ -106,7 +127,15 @@ absl::StatusOr<expr::ValueMap> Request::ExpressionValues() const {
     return ValidationError("ExpressionAttributeValues must not be empty");
   }
   for (const auto& member : json.GetObject()) {
+    std::string_view key(member.name.GetString(), member.name.GetStringLength());
+    if (!IsPlaceholder(key, ':')) {
+      return ValidationError(fmt::format(
+          "ExpressionAttributeValues contains invalid key: Syntax error; key: \"{}\"", key));
+    }
     auto value = AttributeValueFromJson(member.value);
+    if (!value.ok() && KindOf(value.status()) == ErrorKind::kSerialization) {
+      return value.status();
+    }
     if (!value.ok()) {
       return ValidationError(fmt::format(
           "ExpressionAttributeValues contains invalid value: {} for key {}",

@@ -1,5 +1,7 @@
 // The DynamoDB Streams operations: ListStreams, DescribeStream,
 // GetShardIterator and GetRecords.
+#include <algorithm>
+
 #include "api/dynamodb_api.h"
 #include "api/json_writing.h"
 #include "common/attribute_json.h"
@@ -9,16 +11,58 @@
 namespace tidings {
 namespace {
 
+// Checks the form of a stream ARN,
+// "arn:aws:dynamodb:REGION:ACCOUNT:table/NAME/stream/LABEL". A malformed ARN
+// is a ValidationException; a well-formed one naming no stream is left to the
+// lookup, which fails with ResourceNotFoundException.
+absl::Status CheckStreamArn(const std::string& arn, const char* member) {
+  size_t table = arn.find(":table/");
+  size_t stream = arn.find("/stream/");
+  bool well_formed = arn.starts_with("arn:") && table != std::string::npos &&
+                     stream != std::string::npos && stream > table + 7 &&
+                     stream + 8 < arn.size() && arn.size() <= 1024;
+  if (well_formed) return absl::OkStatus();
+  return ValidationError(
+      fmt::format("Invalid {}: '{}' is not a DynamoDB stream ARN", member, arn));
+}
+
 absl::StatusOr<std::string> RequiredArn(const Request& request) {
   auto arn = request.RequiredString("StreamArn");
   if (!arn.ok()) return arn.status();
-  if (arn->size() < 37 || arn->size() > 1024) {
-    return ValidationError(fmt::format(
-        "1 validation error detected: Value '{}' at 'streamArn' failed to satisfy constraint: "
-        "Member must have length greater than or equal to 37",
-        *arn));
-  }
+  if (auto s = CheckStreamArn(*arn, "StreamArn"); !s.ok()) return s;
   return arn;
+}
+
+// Returns the position of the first shard to list after `exclusive_start`.
+// Shards list in the lexical order of their ids, so listing resumes at the
+// first id above the start, even when the start shard was removed after its
+// retention period or never existed.
+size_t FirstShardAfter(const std::vector<ShardInfo>& shards,
+                       const std::optional<std::string>& exclusive_start) {
+  if (!exclusive_start) return 0;
+  size_t first = 0;
+  while (first < shards.size() && shards[first].shard_id <= *exclusive_start) ++first;
+  return first;
+}
+
+void WriteShard(const ShardInfo& shard, JsonWriter* w) {
+  w->StartObject();
+  w->Key("ShardId");
+  WriteString(shard.shard_id, w);
+  if (!shard.parent_shard_id.empty()) {
+    w->Key("ParentShardId");
+    WriteString(shard.parent_shard_id, w);
+  }
+  w->Key("SequenceNumberRange");
+  w->StartObject();
+  w->Key("StartingSequenceNumber");
+  WriteString(shard.starting_sequence_number, w);
+  if (!shard.ending_sequence_number.empty()) {
+    w->Key("EndingSequenceNumber");
+    WriteString(shard.ending_sequence_number, w);
+  }
+  w->EndObject();
+  w->EndObject();
 }
 
 }  // namespace
@@ -28,6 +72,9 @@ absl::StatusOr<std::string> DynamoDbApi::ListStreams(const Request& request) {
   if (!table_name.ok()) return table_name.status();
   auto start = request.OptionalString("ExclusiveStartStreamArn");
   if (!start.ok()) return start.status();
+  if (*start) {
+    if (auto s = CheckStreamArn(**start, "ExclusiveStartStreamArn"); !s.ok()) return s;
+  }
   auto limit = request.OptionalInt("Limit");
   if (!limit.ok()) return limit.status();
   int64_t max_streams = limit->value_or(100);
@@ -83,12 +130,28 @@ absl::StatusOr<std::string> DynamoDbApi::ListStreams(const Request& request) {
 absl::StatusOr<std::string> DynamoDbApi::DescribeStream(const Request& request) {
   auto arn = RequiredArn(request);
   if (!arn.ok()) return arn.status();
-  auto stream = tables_->FindStreamByArn(*arn);
-  if (!stream.ok()) return stream.status();
   auto start_shard = request.OptionalString("ExclusiveStartShardId");
   if (!start_shard.ok()) return start_shard.status();
-  auto shards = streams_->DescribeShards(*stream);
-  if (!shards.ok()) return shards.status();
+  auto limit = request.OptionalInt("Limit");
+  if (!limit.ok()) return limit.status();
+  int64_t max_shards = limit->value_or(100);
+  if (max_shards < 1 || max_shards > 100) {
+    return ValidationError(fmt::format(
+        "1 validation error detected: Value '{}' at 'limit' failed to satisfy constraint: Member "
+        "must have value less than or equal to 100 and greater than or equal to 1",
+        max_shards));
+  }
+  if (*start_shard && ((*start_shard)->size() < 28 || (*start_shard)->size() > 65)) {
+    return ValidationError(fmt::format(
+        "1 validation error detected: Value '{}' at 'exclusiveStartShardId' failed to satisfy "
+        "constraint: Member must have length between 28 and 65",
+        **start_shard));
+  }
+  auto stream = tables_->FindStreamByArn(*arn);
+  if (!stream.ok()) return stream.status();
+  std::vector<ShardInfo> shards = streams_->DescribeShards(*stream);
+  std::sort(shards.begin(), shards.end(),
+            [](const ShardInfo& a, const ShardInfo& b) { return a.shard_id < b.shard_id; });
 
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
@@ -111,27 +174,14 @@ absl::StatusOr<std::string> DynamoDbApi::DescribeStream(const Request& request) 
   WriteKeySchema(stream->hash_key, stream->range_key, &w);
   w.Key("Shards");
   w.StartArray();
-  bool started = !*start_shard;
-  for (const ShardInfo& shard : *shards) {
-    if (!started) {
-      started = shard.shard_id == **start_shard;
-      continue;
-    }
-    w.StartObject();
-    w.Key("ShardId");
-    WriteString(shard.shard_id, &w);
-    w.Key("SequenceNumberRange");
-    w.StartObject();
-    w.Key("StartingSequenceNumber");
-    WriteString(shard.starting_sequence_number, &w);
-    if (!shard.ending_sequence_number.empty()) {
-      w.Key("EndingSequenceNumber");
-      WriteString(shard.ending_sequence_number, &w);
-    }
-    w.EndObject();
-    w.EndObject();
-  }
+  size_t first = FirstShardAfter(shards, *start_shard);
+  size_t end = std::min(shards.size(), first + static_cast<size_t>(max_shards));
+  for (size_t i = first; i < end; ++i) WriteShard(shards[i], &w);
   w.EndArray();
+  if (end < shards.size()) {
+    w.Key("LastEvaluatedShardId");
+    WriteString(shards[end - 1].shard_id, &w);
+  }
   w.EndObject();
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
@@ -154,6 +204,12 @@ absl::StatusOr<std::string> DynamoDbApi::GetShardIterator(const Request& request
   }
   auto sequence_number = request.OptionalString("SequenceNumber");
   if (!sequence_number.ok()) return sequence_number.status();
+  if (*sequence_number &&
+      (*type == ShardIteratorType::kTrimHorizon || *type == ShardIteratorType::kLatest)) {
+    return ValidationError(fmt::format(
+        "Invalid SequenceNumber: a SequenceNumber may not be given with ShardIteratorType {}",
+        *type_name));
+  }
 
   auto iterator = streams_->GetShardIterator(*arn, *shard_id, *type, sequence_number->value_or(""));
   if (!iterator.ok()) return iterator.status();

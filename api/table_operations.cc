@@ -3,7 +3,9 @@
 #include <set>
 
 #include "api/dynamodb_api.h"
+#include "api/index_schema.h"
 #include "api/json_writing.h"
+#include "api/tags.h"
 #include "common/attribute_json.h"
 #include "common/errors.h"
 #include "fmt/format.h"
@@ -11,32 +13,46 @@
 namespace tidings {
 namespace {
 
-void WriteAttributeDefinition(const KeyElement& key, JsonWriter* w) {
-  w->StartObject();
-  w->Key("AttributeName");
-  WriteString(key.name, w);
-  w->Key("AttributeType");
-  WriteString(AttributeTypeName(key.type), w);
-  w->EndObject();
+// Statistics of the table and of each of its indexes, by id. Unreadable
+// statistics are reported as zero.
+std::map<uint64_t, Statistics> ReadAllStatistics(const TableStore& tables,
+                                                 const TableDescription& table) {
+  std::map<uint64_t, Statistics> statistics;
+  std::vector<uint64_t> ids = {table.id};
+  for (const SecondaryIndex& index : table.indexes) ids.push_back(index.id);
+  for (uint64_t id : ids) {
+    auto read = tables.GetStatistics(id);
+    if (read.ok()) statistics[id] = *read;
+  }
+  return statistics;
 }
 
 void WriteTableDescription(const TableDescription& table, std::string_view status,
-                           std::string_view region, JsonWriter* w) {
+                           std::string_view region,
+                           const std::map<uint64_t, Statistics>& statistics, JsonWriter* w) {
   std::string arn = fmt::format("arn:aws:dynamodb:{}:000000000000:table/{}", region, table.name);
+  auto found = statistics.find(table.id);
+  Statistics table_statistics = found == statistics.end() ? Statistics() : found->second;
+  // DeleteTable's description leaves out the schema, the creation time and
+  // the indexes, as DynamoDB's does.
+  bool deleting = status == "DELETING";
   w->StartObject();
-  w->Key("AttributeDefinitions");
-  w->StartArray();
-  WriteAttributeDefinition(table.hash_key, w);
-  if (table.range_key) WriteAttributeDefinition(*table.range_key, w);
-  w->EndArray();
+  if (!deleting) {
+    w->Key("AttributeDefinitions");
+    WriteAttributeDefinitions(table, w);
+  }
   w->Key("TableName");
   WriteString(table.name, w);
-  w->Key("KeySchema");
-  WriteKeySchema(table.hash_key, table.range_key, w);
+  if (!deleting) {
+    w->Key("KeySchema");
+    WriteKeySchema(table.hash_key, table.range_key, w);
+  }
   w->Key("TableStatus");
   WriteString(status, w);
-  w->Key("CreationDateTime");
-  w->Double(static_cast<double>(table.creation_time_ms) / 1000.0);
+  if (!deleting) {
+    w->Key("CreationDateTime");
+    w->Double(static_cast<double>(table.creation_time_ms) / 1000.0);
+  }
   w->Key("ProvisionedThroughput");
   w->StartObject();
   w->Key("NumberOfDecreasesToday");
@@ -47,9 +63,9 @@ void WriteTableDescription(const TableDescription& table, std::string_view statu
   w->Int64(table.write_capacity_units);
   w->EndObject();
   w->Key("TableSizeBytes");
-  w->Int(0);
+  w->Int64(table_statistics.size_bytes);
   w->Key("ItemCount");
-  w->Int(0);
+  w->Int64(table_statistics.item_count);
   w->Key("TableArn");
   WriteString(arn, w);
   w->Key("TableId");
@@ -63,6 +79,7 @@ void WriteTableDescription(const TableDescription& table, std::string_view statu
     w->Double(static_cast<double>(table.creation_time_ms) / 1000.0);
     w->EndObject();
   }
+  if (!deleting) WriteIndexDescriptions(table, arn, statistics, w);
   if (table.stream_enabled) {
     w->Key("StreamSpecification");
     w->StartObject();
@@ -82,29 +99,21 @@ void WriteTableDescription(const TableDescription& table, std::string_view statu
 }
 
 std::string TableResponse(const char* field, const TableDescription& table,
-                          std::string_view status, std::string_view region) {
+                          std::string_view status, std::string_view region,
+                          const std::map<uint64_t, Statistics>& statistics = {}) {
   rapidjson::StringBuffer buffer;
   JsonWriter w(buffer);
   w.StartObject();
   w.Key(field);
-  WriteTableDescription(table, status, region, &w);
+  WriteTableDescription(table, status, region, statistics, &w);
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
 
-absl::StatusOr<AttributeType> ParseKeyType(const rapidjson::Value& json, const std::string& name) {
-  std::string_view type = json.IsString() ? json.GetString() : "";
-  if (type == "S") return AttributeType::kS;
-  if (type == "N") return AttributeType::kN;
-  if (type == "B") return AttributeType::kB;
-  return ValidationError(fmt::format(
-      "1 validation error detected: Value '{}' at 'attributeDefinitions.{}.member.attributeType' "
-      "failed to satisfy constraint: Member must satisfy enum value set: [B, N, S]",
-      type, name));
-}
-
 // Reads KeySchema and AttributeDefinitions into the table's key elements.
-absl::Status ParseKeySchema(const Request& request, TableDescription* table) {
+// The definitions are returned for the secondary indexes.
+absl::StatusOr<AttributeDefinitions> ParseKeySchema(const Request& request,
+                                                    TableDescription* table) {
   if (!request.Has("KeySchema")) {
     return ValidationError(
         "1 validation error detected: Value null at 'keySchema' failed to satisfy constraint: "
@@ -117,34 +126,14 @@ absl::Status ParseKeySchema(const Request& request, TableDescription* table) {
   }
   const auto& schema = request.root()["KeySchema"];
   const auto& definitions = request.root()["AttributeDefinitions"];
-  if (!schema.IsArray() || schema.Empty() || schema.Size() > 2) {
-    return ValidationError(
-        "1 validation error detected: Value at 'keySchema' failed to satisfy constraint: Member "
-        "must have length less than or equal to 2 and greater than or equal to 1");
-  }
   if (!definitions.IsArray()) return ValidationError("AttributeDefinitions must be a list");
+  auto parsed_types = ParseAttributeDefinitions(request);
+  if (!parsed_types.ok()) return parsed_types.status();
+  AttributeDefinitions& types = *parsed_types;
 
-  std::map<std::string, AttributeType> types;
-  for (const auto& definition : definitions.GetArray()) {
-    if (!definition.IsObject() || !definition.HasMember("AttributeName") ||
-        !definition["AttributeName"].IsString() || !definition.HasMember("AttributeType")) {
-      return ValidationError("Each AttributeDefinitions entry needs AttributeName and AttributeType");
-    }
-    std::string name = definition["AttributeName"].GetString();
-    auto type = ParseKeyType(definition["AttributeType"], name);
-    if (!type.ok()) return type.status();
-    types[name] = *type;
-  }
-
-  std::vector<std::pair<std::string, std::string>> elements;  // Name and key type.
-  for (const auto& element : schema.GetArray()) {
-    if (!element.IsObject() || !element.HasMember("AttributeName") ||
-        !element["AttributeName"].IsString() || !element.HasMember("KeyType") ||
-        !element["KeyType"].IsString()) {
-      return ValidationError("Each KeySchema element needs AttributeName and KeyType");
-    }
-    elements.emplace_back(element["AttributeName"].GetString(), element["KeyType"].GetString());
-  }
+  auto parsed_elements = ParseKeySchemaElements(schema, "keySchema");
+  if (!parsed_elements.ok()) return parsed_elements.status();
+  const KeySchemaElements& elements = *parsed_elements;
   if (elements[0].second != "HASH") {
     return ValidationError(
         "Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
@@ -158,7 +147,9 @@ absl::Status ParseKeySchema(const Request& request, TableDescription* table) {
           "Both the Hash Key and the Range Key element in the KeySchema have the same name");
     }
   }
-  if (types.size() != elements.size()) {
+  // With indexes, ParseSecondaryIndexes checks that every definition is used.
+  bool has_indexes = request.Has("GlobalSecondaryIndexes") || request.Has("LocalSecondaryIndexes");
+  if (!has_indexes && types.size() != elements.size()) {
     return ValidationError(
         "One or more parameter values were invalid: Number of attributes in KeySchema does not "
         "exactly match number of attributes defined in AttributeDefinitions");
@@ -173,7 +164,7 @@ absl::Status ParseKeySchema(const Request& request, TableDescription* table) {
   }
   table->hash_key = {elements[0].first, types[elements[0].first]};
   if (elements.size() == 2) table->range_key = KeyElement{elements[1].first, types[elements[1].first]};
-  return absl::OkStatus();
+  return types;
 }
 
 absl::Status ParseBilling(const Request& request, TableDescription* table) {
@@ -253,6 +244,48 @@ absl::StatusOr<std::optional<std::pair<bool, std::optional<StreamViewType>>>> Pa
   return Spec(std::make_pair(enabled, view));
 }
 
+// Applies UpdateTable's BillingMode and ProvisionedThroughput to `table`,
+// which contains the current settings, with CreateTable's rules.
+absl::Status ParseBillingUpdate(const Request& request, TableDescription* table) {
+  auto mode = request.OptionalString("BillingMode");
+  if (!mode.ok()) return mode.status();
+  std::string billing_mode = mode->value_or(table->billing_mode);
+  if (billing_mode != "PROVISIONED" && billing_mode != "PAY_PER_REQUEST") {
+    return ValidationError(fmt::format(
+        "1 validation error detected: Value '{}' at 'billingMode' failed to satisfy constraint: "
+        "Member must satisfy enum value set: [PROVISIONED, PAY_PER_REQUEST]",
+        billing_mode));
+  }
+  bool has_throughput = request.Has("ProvisionedThroughput");
+  if (billing_mode == "PAY_PER_REQUEST") {
+    if (has_throughput) {
+      return ValidationError(
+          "One or more parameter values were invalid: Neither ReadCapacityUnits nor "
+          "WriteCapacityUnits can be specified when BillingMode is PAY_PER_REQUEST");
+    }
+    table->billing_mode = billing_mode;
+    table->read_capacity_units = 0;
+    table->write_capacity_units = 0;
+    return absl::OkStatus();
+  }
+  if (!has_throughput && table->billing_mode == "PROVISIONED") return absl::OkStatus();
+  // Switching to PROVISIONED, or changing its throughput, takes both units.
+  return ParseBilling(request, table);
+}
+
+// DynamoDB rejects an UpdateTable that names nothing to change.
+absl::Status CheckSomethingToUpdate(const Request& request) {
+  for (const char* field : {"BillingMode", "ProvisionedThroughput", "StreamSpecification",
+                            "GlobalSecondaryIndexUpdates", "SSESpecification", "ReplicaUpdates",
+                            "TableClass", "DeletionProtectionEnabled", "OnDemandThroughput",
+                            "WarmThroughput", "AttributeDefinitions"}) {
+    if (request.Has(field)) return absl::OkStatus();
+  }
+  return ValidationError(
+      "At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
+      "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
+}
+
 }  // namespace
 
 absl::StatusOr<std::string> DynamoDbApi::CreateTable(const Request& request) {
@@ -260,15 +293,15 @@ absl::StatusOr<std::string> DynamoDbApi::CreateTable(const Request& request) {
   auto name = request.TableName();
   if (!name.ok()) return name.status();
   table.name = *name;
-  for (const char* unsupported : {"GlobalSecondaryIndexes", "LocalSecondaryIndexes"}) {
-    if (request.Has(unsupported)) {
-      return ValidationError(fmt::format(
-          "{} are not supported by this version of tidings; create the table without them",
-          unsupported));
-    }
-  }
-  if (auto s = ParseKeySchema(request, &table); !s.ok()) return s;
+  auto definitions = ParseKeySchema(request, &table);
+  if (!definitions.ok()) return definitions.status();
   if (auto s = ParseBilling(request, &table); !s.ok()) return s;
+  if (request.Has("Tags")) {
+    auto tags = ParseTags(request.root()["Tags"]);
+    if (!tags.ok()) return tags.status();
+    table.tags = *std::move(tags);
+  }
+  if (auto s = ParseSecondaryIndexes(request, *definitions, &table); !s.ok()) return s;
   auto spec = ParseStreamSpec(request);
   if (!spec.ok()) return spec.status();
   std::optional<StreamViewType> stream;
@@ -282,9 +315,17 @@ absl::StatusOr<std::string> DynamoDbApi::CreateTable(const Request& request) {
 absl::StatusOr<std::string> DynamoDbApi::DeleteTable(const Request& request) {
   auto name = request.TableName();
   if (!name.ok()) return name.status();
+  // The response reports the statistics as they were before the delete.
+  std::map<uint64_t, Statistics> statistics;
+  if (auto table = tables_->GetTable(*name); table.ok()) {
+    statistics = ReadAllStatistics(*tables_, *table);
+  }
   auto deleted = tables_->DeleteTable(*name);
   if (!deleted.ok()) return deleted.status();
-  return TableResponse("TableDescription", *deleted, "DELETING", region_);
+  for (SecondaryIndex& index : deleted->indexes) {
+    if (index.global) index.status = IndexStatus::kDeleting;
+  }
+  return TableResponse("TableDescription", *deleted, "DELETING", region_, statistics);
 }
 
 absl::StatusOr<std::string> DynamoDbApi::DescribeTable(const Request& request) {
@@ -292,7 +333,7 @@ absl::StatusOr<std::string> DynamoDbApi::DescribeTable(const Request& request) {
   if (!name.ok()) return name.status();
   auto table = tables_->GetTable(*name);
   if (!table.ok()) return table.status();
-  return TableResponse("Table", *table, "ACTIVE", region_);
+  return TableResponse("Table", *table, "ACTIVE", region_, ReadAllStatistics(*tables_, *table));
 }
 
 absl::StatusOr<std::string> DynamoDbApi::ListTables(const Request& request) {
@@ -338,16 +379,57 @@ absl::StatusOr<std::string> DynamoDbApi::ListTables(const Request& request) {
 absl::StatusOr<std::string> DynamoDbApi::UpdateTable(const Request& request) {
   auto name = request.TableName();
   if (!name.ok()) return name.status();
+  if (auto s = CheckSomethingToUpdate(request); !s.ok()) return s;
   auto table = tables_->GetTable(*name);
   if (!table.ok()) return table.status();
   auto spec = ParseStreamSpec(request);
   if (!spec.ok()) return spec.status();
+  auto index_updates = ParseGlobalIndexUpdates(request, *table);
+  if (!index_updates.ok()) return index_updates.status();
+  std::optional<TableDescription> billing;
+  if (request.Has("BillingMode") || request.Has("ProvisionedThroughput")) {
+    billing = *table;
+    if (auto s = ParseBillingUpdate(request, &*billing); !s.ok()) return s;
+  }
+  if (billing) {
+    auto updated = tables_->UpdateTableSettings(*name, [&](TableDescription* stored) {
+      stored->billing_mode = billing->billing_mode;
+      stored->read_capacity_units = billing->read_capacity_units;
+      stored->write_capacity_units = billing->write_capacity_units;
+      return absl::OkStatus();
+    });
+    if (!updated.ok()) return updated.status();
+    table = *updated;
+  }
   if (*spec) {
     auto updated = tables_->UpdateStream(*name, (*spec)->first, (*spec)->second);
     if (!updated.ok()) return updated.status();
     table = *updated;
   }
-  return TableResponse("TableDescription", *table, "ACTIVE", region_);
+  if (!index_updates->throughput_updates.empty()) {
+    auto updated = tables_->UpdateTableSettings(*name, [&](TableDescription* stored) {
+      for (const SecondaryIndex& update : index_updates->throughput_updates) {
+        for (SecondaryIndex& index : stored->indexes) {
+          if (index.name != update.name) continue;
+          index.read_capacity_units = update.read_capacity_units;
+          index.write_capacity_units = update.write_capacity_units;
+        }
+      }
+      return absl::OkStatus();
+    });
+    if (!updated.ok()) return updated.status();
+    table = *updated;
+  }
+  std::string_view status = "ACTIVE";
+  if (!index_updates->creates.empty() || !index_updates->deletes.empty()) {
+    auto updated = tables_->UpdateGlobalIndexes(*name, index_updates->creates,
+                                                index_updates->deletes);
+    if (!updated.ok()) return updated.status();
+    table = *updated;
+    status = "UPDATING";
+  }
+  return TableResponse("TableDescription", *table, status, region_,
+                       ReadAllStatistics(*tables_, *table));
 }
 
 absl::StatusOr<std::string> DynamoDbApi::DescribeEndpoints(const Request& request) {

@@ -1,13 +1,12 @@
 // Table settings: time to live, tags and account limits.
 #include "api/dynamodb_api.h"
 #include "api/json_writing.h"
+#include "api/tags.h"
 #include "common/errors.h"
 #include "fmt/format.h"
 
 namespace tidings {
 namespace {
-
-constexpr size_t kMaxTags = 50;
 
 // Returns the table name of a table ARN "arn:aws:dynamodb:REGION:ACCOUNT:table/NAME".
 absl::StatusOr<std::string> TableNameFromArn(const Request& request) {
@@ -44,6 +43,12 @@ absl::StatusOr<std::string> DynamoDbApi::UpdateTimeToLive(const Request& request
   }
   bool enabled = spec["Enabled"].GetBool();
   std::string attribute = spec["AttributeName"].GetString();
+  if (attribute.size() > 255) {
+    return ValidationError(fmt::format(
+        "1 validation error detected: Value '{}' at 'timeToLiveSpecification.attributeName' "
+        "failed to satisfy constraint: Member must have length less than or equal to 255",
+        attribute));
+  }
 
   auto updated = tables_->UpdateTableSettings(*name, [&](TableDescription* table) {
     if (enabled && table->ttl_enabled) {
@@ -102,25 +107,21 @@ absl::StatusOr<std::string> DynamoDbApi::DescribeTimeToLive(const Request& reque
 absl::StatusOr<std::string> DynamoDbApi::TagResource(const Request& request) {
   auto name = TableNameFromArn(request);
   if (!name.ok()) return name.status();
-  if (!request.Has("Tags") || !request.root()["Tags"].IsArray()) {
+  if (!request.Has("Tags")) {
     return ValidationError(
         "1 validation error detected: Value null at 'tags' failed to satisfy constraint: Member "
         "must not be null");
   }
-  std::map<std::string, std::string> tags;
-  for (const auto& tag : request.root()["Tags"].GetArray()) {
-    if (!tag.IsObject() || !tag.HasMember("Key") || !tag["Key"].IsString() ||
-        !tag.HasMember("Value") || !tag["Value"].IsString() || tag["Key"].GetStringLength() == 0) {
-      return ValidationError("Each tag needs a non-empty Key and a Value");
-    }
-    tags[tag["Key"].GetString()] = tag["Value"].GetString();
-  }
+  auto parsed = ParseTags(request.root()["Tags"]);
+  if (!parsed.ok()) return parsed.status();
+  const std::map<std::string, std::string>& tags = *parsed;
   auto updated = tables_->UpdateTableSettings(*name, [&](TableDescription* table) {
     std::map<std::string, std::string> merged = table->tags;
     for (const auto& [key, value] : tags) merged[key] = value;
-    if (merged.size() > kMaxTags) {
-      return MakeError(ErrorKind::kLimitExceeded,
-                       "The number of tags on the table would exceed the limit of 50");
+    if (merged.size() > kMaxTableTags) {
+      return ValidationError(
+          "One or more parameter values were invalid: The number of tags on the table would "
+          "exceed the limit of 50");
     }
     table->tags = std::move(merged);
     return absl::OkStatus();

@@ -4,6 +4,8 @@
 #include "api/capacity.h"
 #include "api/dynamodb_api.h"
 #include "api/expression_parameters.h"
+#include "api/index_access.h"
+#include "api/legacy_parameters.h"
 #include "common/attribute_json.h"
 #include "common/errors.h"
 #include "fmt/format.h"
@@ -17,6 +19,7 @@ constexpr size_t kMaxTransactItems = 100;
 struct WriteAction {
   std::string kind;  // "ConditionCheck", "Put", "Delete" or "Update".
   std::string table;
+  TableDescription description;  // Of `table`, when the request was parsed.
   Item key;
   std::optional<Item> item;  // Put only.
   Expressions expressions;
@@ -69,6 +72,7 @@ absl::StatusOr<WriteAction> ParseWriteAction(const rapidjson::Value& json,
   action.table = *table_name;
   auto table = tables.GetTable(action.table);
   if (!table.ok()) return table.status();
+  action.description = *table;
 
   if (action.kind == "Put") {
     auto item = body.RequiredItem("Item");
@@ -86,6 +90,7 @@ absl::StatusOr<WriteAction> ParseWriteAction(const rapidjson::Value& json,
         "1 validation error detected: Value null at 'conditionExpression' failed to satisfy "
         "constraint: Member must not be null");
   }
+  if (auto s = RejectLegacyParameters(body, "TransactWriteItems"); !s.ok()) return s;
   auto expressions = ParseExpressions(body, "ConditionExpression", action.kind == "Update", false);
   if (!expressions.ok()) return expressions.status();
   action.expressions = *std::move(expressions);
@@ -182,6 +187,8 @@ absl::StatusOr<std::string> DynamoDbApi::TransactWriteItems(const Request& reque
     if (!action.ok()) return action.status();
     actions.push_back(*std::move(action));
   }
+  auto collection_metrics = ParseReturnItemCollectionMetrics(request);
+  if (!collection_metrics.ok()) return collection_metrics.status();
   auto token_text = request.OptionalString("ClientRequestToken");
   if (!token_text.ok()) return token_text.status();
   std::optional<TableStore::TransactionToken> token;
@@ -215,11 +222,20 @@ absl::StatusOr<std::string> DynamoDbApi::TransactWriteItems(const Request& reque
         size_t size = item_result.old_item ? ItemSize(*item_result.old_item) : 0;
         meter->AddRead(actions[i].table, size, true);
       } else {
-        meter->AddItemWrite(actions[i].table, item_result.old_item, item_result.new_item);
+        meter->AddItemWrite(actions[i].description, item_result.old_item, item_result.new_item);
       }
     }
   }
-  return std::string("{}");
+  std::map<std::string, std::vector<std::string>> metrics;  // By table name.
+  for (const WriteAction& action : actions) {
+    if (action.kind == "ConditionCheck" || result->replayed) continue;
+    auto member = ItemCollectionMetricsMember(*tables_, action.description,
+                                              action.description.KeyOf(action.key),
+                                              *collection_metrics);
+    if (!member.ok()) return member.status();
+    if (!member->empty()) metrics[action.table].push_back(*std::move(member));
+  }
+  return AppendMembers("{}", ItemCollectionMetricsByTable(metrics));
 }
 
 absl::StatusOr<std::string> DynamoDbApi::TransactGetItems(const Request& request) {
@@ -235,6 +251,7 @@ absl::StatusOr<std::string> DynamoDbApi::TransactGetItems(const Request& request
     if (!table_name.ok()) return table_name.status();
     auto key = body.RequiredItem("Key");
     if (!key.ok()) return key.status();
+    if (auto s = RejectLegacyParameters(body, "TransactGetItems"); !s.ok()) return s;
     auto expressions = ParseExpressions(body, "", false, true);
     if (!expressions.ok()) return expressions.status();
     keys.emplace_back(*table_name, *std::move(key));

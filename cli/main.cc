@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "CLI/CLI.hpp"
+#include "common/duration.h"
 #include "common/logging.h"
 #include "server/server.h"
 
@@ -28,9 +29,48 @@ bool ParseListen(const std::string& listen, std::string* host, uint16_t* port) {
   return true;
 }
 
+// Stream flags as given; empty when absent, so the config file's value applies.
+struct StreamFlags {
+  std::string shards;
+  std::string shard_period;
+  std::string retention;
+  std::string iterator_lifetime = "15m";
+};
+
+// Resolves stream settings: a flag wins over the config file, which wins
+// over the defaults. Returns false after printing a message when a flag is invalid.
+bool ResolveStreamSettings(const StreamFlags& flags, const tidings::Config& config,
+                           tidings::StreamSettings* settings) {
+  if (config.stream_shards) settings->shards = *config.stream_shards;
+  if (config.stream_shard_period_ms) settings->shard_period_ms = *config.stream_shard_period_ms;
+  if (config.stream_retention_ms) settings->retention_ms = *config.stream_retention_ms;
+  if (!flags.shards.empty()) settings->shards = std::stoi(flags.shards);
+
+  struct DurationFlag {
+    const char* name;
+    const std::string& text;
+    int64_t* target;
+  };
+  DurationFlag durations[] = {
+      {"--stream-shard-period", flags.shard_period, &settings->shard_period_ms},
+      {"--stream-retention", flags.retention, &settings->retention_ms},
+      {"--stream-iterator-lifetime", flags.iterator_lifetime, &settings->iterator_lifetime_ms}};
+  for (const DurationFlag& flag : durations) {
+    if (flag.text.empty()) continue;
+    auto parsed = tidings::ParseDurationMs(flag.text);
+    if (!parsed.ok() || *parsed < 1000) {
+      std::cerr << "tidings: invalid " << flag.name << " \"" << flag.text
+                << "\"; expected a duration of at least 1s, such as 90s, 4h or 7d\n";
+      return false;
+    }
+    *flag.target = *parsed;
+  }
+  return true;
+}
+
 int Serve(const std::string& listen, const std::string& data_dir, const std::string& config_path,
           const std::string& durability, const std::string& log_level, double ttl_interval,
-          int http_threads) {
+          int http_threads, const StreamFlags& stream_flags) {
   spdlog::set_level(spdlog::level::from_str(log_level));
   tidings::ServerOptions options;
   if (!ParseListen(listen, &options.host, &options.port)) {
@@ -51,6 +91,7 @@ int Serve(const std::string& listen, const std::string& data_dir, const std::str
     }
     options.config = *std::move(config);
   }
+  if (!ResolveStreamSettings(stream_flags, options.config, &options.streams)) return 2;
 
   // Block the shutdown signals before any thread starts, then wait for one.
   sigset_t signals;
@@ -116,10 +157,26 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 1024))
       ->capture_default_str();
 
+  StreamFlags stream_flags;
+  serve->add_option("--stream-shards", stream_flags.shards,
+                    "Open shards per stream; an item's changes always go to the same one "
+                    "(default 4, or streams.shards in the config)")
+      ->check(CLI::Range(1, 64));
+  serve->add_option("--stream-shard-period", stream_flags.shard_period,
+                    "Age at which a stream's open shards close and new ones open, such as 4h or "
+                    "2s (default 4h, or streams.shard_period in the config)");
+  serve->add_option("--stream-retention", stream_flags.retention,
+                    "How long stream records are kept, such as 24h or 7d, unless the table's "
+                    "tidings:stream-retention tag says otherwise (default 24h, or "
+                    "streams.retention in the config)");
+  serve->add_option("--stream-iterator-lifetime", stream_flags.iterator_lifetime,
+                    "Age at which a shard iterator expires, such as 15m")
+      ->capture_default_str();
+
   CLI11_PARSE(app, argc, argv);
   if (serve->parsed()) {
     return Serve(listen, data_dir, config_path, durability, log_level, ttl_interval,
-                 http_threads);
+                 http_threads, stream_flags);
   }
   return 0;
 }

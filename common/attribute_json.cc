@@ -12,6 +12,19 @@ namespace {
 
 constexpr int kMaxNestingDepth = 32;
 
+// A JSON value of the wrong type inside an attribute value is a
+// SerializationException on DynamoDB, as for any member of the wrong type.
+absl::Status WrongJsonType(const rapidjson::Value& json, std::string_view expected) {
+  std::string_view actual = json.IsString()   ? "STRING_VALUE"
+                            : json.IsNumber() ? "NUMBER_VALUE"
+                            : json.IsBool()   ? "BOOLEAN_VALUE"
+                            : json.IsArray()  ? "START_ARRAY"
+                            : json.IsObject() ? "START_OBJECT"
+                                              : "VALUE_NULL";
+  return MakeError(ErrorKind::kSerialization,
+                   fmt::format("{} cannot be converted to {}", actual, expected));
+}
+
 absl::Status Invalid(std::string_view detail) {
   return ValidationError(fmt::format("One or more parameter values were invalid: {}", detail));
 }
@@ -22,7 +35,7 @@ absl::StatusOr<std::vector<std::string>> ParseSetMembers(const rapidjson::Value&
                               : type == AttributeType::kNS ? "number set"
                                                            : "binary set";
   if (!json.IsArray()) {
-    return ValidationError(fmt::format("Invalid {} value: expected a list", AttributeTypeName(type)));
+    return WrongJsonType(json, "List");
   }
   if (json.Empty()) {
     return Invalid(fmt::format("An {}  may not be empty", set_name));
@@ -30,11 +43,12 @@ absl::StatusOr<std::vector<std::string>> ParseSetMembers(const rapidjson::Value&
   std::vector<std::string> members;
   for (const auto& member : json.GetArray()) {
     if (!member.IsString()) {
-      return ValidationError(fmt::format("Invalid {} member: expected a string", AttributeTypeName(type)));
+      return WrongJsonType(member, "String");
     }
     std::string text(member.GetString(), member.GetStringLength());
     if (type == AttributeType::kNS) {
       if (auto status = ValidateNumber(text); !status.ok()) return status;
+      text = NormalizeNumber(text);
     }
     if (type == AttributeType::kBS) {
       std::string bytes;
@@ -63,10 +77,28 @@ absl::StatusOr<std::vector<std::string>> ParseSetMembers(const rapidjson::Value&
 
 absl::StatusOr<AttributeValue> ParseValue(const rapidjson::Value& json, int depth);
 
+}  // namespace
+
+absl::Status CheckAttributeName(size_t length) {
+  if (length > kMaxAttributeNameBytes) {
+    return ValidationError(
+        "1 validation error detected: Attribute name is too large, must be less than 65536 bytes");
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+
 absl::StatusOr<AttributeMap> ParseMap(const rapidjson::Value& json, int depth) {
-  if (!json.IsObject()) return ValidationError("Invalid attribute map: expected a JSON object");
+  if (!json.IsObject()) return WrongJsonType(json, "Map");
   AttributeMap map;
   for (const auto& member : json.GetObject()) {
+    if (auto s = CheckAttributeName(member.name.GetStringLength()); !s.ok()) return s;
+    // NOTE: DynamoDB rejects an empty attribute name in an item; the wording of
+    // its message here is ours. Nested map keys may be empty.
+    if (depth == 0 && member.name.GetStringLength() == 0) {
+      return Invalid("Empty attribute name");
+    }
     auto value = ParseValue(member.value, depth + 1);
     if (!value.ok()) return value.status();
     map.insert_or_assign(std::string(member.name.GetString(), member.name.GetStringLength()),
@@ -94,22 +126,22 @@ absl::StatusOr<AttributeValue> ParseValue(const rapidjson::Value& json, int dept
 
   auto text = [&]() { return std::string(body.GetString(), body.GetStringLength()); };
   if (type == "S") {
-    if (!body.IsString()) return ValidationError("Invalid S value: expected a string");
+    if (!body.IsString()) return WrongJsonType(body, "String");
     return AttributeValue::String(text());
   }
   if (type == "N") {
-    if (!body.IsString()) return ValidationError("Invalid N value: expected a string");
+    if (!body.IsString()) return WrongJsonType(body, "String");
     if (auto status = ValidateNumber(text()); !status.ok()) return status;
-    return AttributeValue::Number(text());
+    return AttributeValue::Number(NormalizeNumber(text()));
   }
   if (type == "B") {
-    if (!body.IsString()) return ValidationError("Invalid B value: expected a base64 string");
+    if (!body.IsString()) return WrongJsonType(body, "Blob");
     std::string bytes;
     if (!absl::Base64Unescape(text(), &bytes)) return ValidationError("Invalid Base64 value for B");
     return AttributeValue::Binary(std::move(bytes));
   }
   if (type == "BOOL") {
-    if (!body.IsBool()) return ValidationError("Invalid BOOL value: expected true or false");
+    if (!body.IsBool()) return WrongJsonType(body, "Boolean");
     return AttributeValue::Bool(body.GetBool());
   }
   if (type == "NULL") {
@@ -124,7 +156,7 @@ absl::StatusOr<AttributeValue> ParseValue(const rapidjson::Value& json, int dept
     return AttributeValue::Map(*std::move(map));
   }
   if (type == "L") {
-    if (!body.IsArray()) return ValidationError("Invalid L value: expected a list");
+    if (!body.IsArray()) return WrongJsonType(body, "List");
     std::vector<AttributeValue> list;
     for (const auto& element : body.GetArray()) {
       auto value = ParseValue(element, depth + 1);

@@ -25,6 +25,12 @@ absl::StatusOr<AttributeValue> AttributeValueFromJson(const rapidjson::Value& js
 // Parses an attribute map such as a PutItem "Item" or a GetItem "Key".
 absl::StatusOr<Item> ItemFromJson(const rapidjson::Value& json);
 
+// Maximum length in bytes of an attribute name, at any nesting depth.
+inline constexpr size_t kMaxAttributeNameBytes = 65535;
+// Rejects an attribute name longer than kMaxAttributeNameBytes with
+// DynamoDB's ValidationException.
+absl::Status CheckAttributeName(size_t length);
+
 void WriteAttributeValue(const AttributeValue& value, JsonWriter* writer);
 void WriteItem(const Item& item, JsonWriter* writer);
 

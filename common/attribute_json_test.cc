@@ -13,11 +13,17 @@ absl::StatusOr<Item> Parse(const char* text) {
 
 TEST(AttributeJson, RoundTripsExactly) {
   const char* text =
-      R"({"b":{"B":"AAEC"},"l":{"L":[{"N":"1.50"},{"NULL":true}]},"m":{"M":{"x":{"BOOL":false}}},)"
-      R"("n":{"N":"0012.500"},"ns":{"NS":["1","2"]},"s":{"S":"hi"},"ss":{"SS":["a","b"]}})";
+      R"({"b":{"B":"AAEC"},"l":{"L":[{"N":"1.5"},{"NULL":true}]},"m":{"M":{"x":{"BOOL":false}}},)"
+      R"("n":{"N":"12.5"},"ns":{"NS":["1","2"]},"s":{"S":"hi"},"ss":{"SS":["a","b"]}})";
   auto item = Parse(text);
   ASSERT_TRUE(item.ok()) << item.status();
   EXPECT_EQ(ItemToJsonString(*item), text);
+}
+
+TEST(AttributeJson, NormalizesNumbers) {
+  auto item = Parse(R"({"l":{"L":[{"N":"1.50"}]},"n":{"N":"0012.500"},"ns":{"NS":["1E2","-0.0"]}})");
+  ASSERT_TRUE(item.ok()) << item.status();
+  EXPECT_EQ(ItemToJsonString(*item), R"({"l":{"L":[{"N":"1.5"}]},"n":{"N":"12.5"},"ns":{"NS":["100","0"]}})");
 }
 
 TEST(AttributeJson, RejectsEmptyValue) {

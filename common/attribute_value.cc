@@ -196,6 +196,29 @@ absl::Status ValidateNumber(std::string_view text) {
   return absl::OkStatus();
 }
 
+std::string NormalizeNumber(std::string_view text) {
+  Decimal d;
+  ParseDecimal(text, &d);
+  if (d.digits.empty()) return "0";
+
+  // The value is 0.<digits> * 10^exponent.
+  std::string out = d.negative ? "-" : "";
+  auto length = static_cast<int64_t>(d.digits.size());
+  if (d.exponent >= length) {
+    out += d.digits;
+    out.append(d.exponent - length, '0');
+  } else if (d.exponent > 0) {
+    out.append(d.digits, 0, d.exponent);
+    out += '.';
+    out.append(d.digits, d.exponent);
+  } else {
+    out += "0.";
+    out.append(-d.exponent, '0');
+    out += d.digits;
+  }
+  return out;
+}
+
 int CompareNumbers(std::string_view a, std::string_view b) {
   Decimal x, y;
   ParseDecimal(a, &x);
@@ -366,13 +389,20 @@ absl::Status DecodeValue(std::string_view* in, int depth, AttributeValue* out) {
   return Corrupt();
 }
 
+// A number counts 1 byte per two significant digits, rounded up, plus 1.
+size_t NumberSize(std::string_view number) {
+  Decimal d;
+  ParseDecimal(number, &d);
+  return (d.digits.size() + 1) / 2 + 1;
+}
+
 size_t ValueSize(const AttributeValue& value) {
   switch (value.type()) {
     case AttributeType::kS:
     case AttributeType::kB:
       return value.scalar().size();
     case AttributeType::kN:
-      return value.scalar().size() / 2 + 1;  // DynamoDB's estimate: about 1 byte per 2 digits.
+      return NumberSize(value.scalar());
     case AttributeType::kBool:
     case AttributeType::kNull:
       return 1;
@@ -391,7 +421,7 @@ size_t ValueSize(const AttributeValue& value) {
     case AttributeType::kNS: {
       size_t size = 0;
       for (const auto& member : value.set()) {
-        size += value.type() == AttributeType::kNS ? member.size() / 2 + 1 : member.size();
+        size += value.type() == AttributeType::kNS ? NumberSize(member) : member.size();
       }
       return size;
     }

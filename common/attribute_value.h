@@ -1,9 +1,9 @@
 // common: value types shared by every part of tidings.
 //
 // AttributeValue is DynamoDB's typed value (S, N, B, BOOL, NULL, M, L, SS, NS,
-// BS). Numbers keep the exact digit string the client sent, so they are
-// returned byte for byte. Binary values contain raw bytes, because base64 is
-// only the wire form (see attribute_json.h).
+// BS). Numbers are digit strings; values parsed from requests are in
+// DynamoDB's normalised form (see NormalizeNumber). Binary values contain raw
+// bytes, because base64 is only the wire form (see attribute_json.h).
 #pragma once
 
 #include <cstdint>
@@ -90,6 +90,12 @@ int CompareNumbers(std::string_view a, std::string_view b);
 absl::Status ValidateNumber(std::string_view text);
 inline bool IsValidNumber(std::string_view text) { return ValidateNumber(text).ok(); }
 
+// Returns the valid number `text` as DynamoDB stores and returns it: plain
+// notation without an exponent, without leading zeros or trailing fraction
+// zeros, and "0" for every zero ("0012.500" is "12.5", "1.5E+2" is "150",
+// "-0.0" is "0").
+std::string NormalizeNumber(std::string_view text);
+
 // Encodes a number so that bytewise order of encodings is numeric order and
 // equal numbers ("1", "1.0") encode the same. Used in item keys.
 std::string EncodeNumberOrdered(std::string_view number);
@@ -99,8 +105,12 @@ std::string EncodeNumberOrdered(std::string_view number);
 void EncodeItem(const Item& item, std::string* out);
 absl::StatusOr<Item> DecodeItem(std::string_view data);
 
-// Size of an item as DynamoDB counts it against the 400 KB limit: attribute
-// name lengths plus value sizes.
+// Size of an item by the rules of DynamoDB's Developer Guide page "DynamoDB
+// item sizes and formats", used for the 400 KB limit, capacity units and a
+// stream record's SizeBytes. An attribute is its name's UTF-8 bytes plus its
+// value. Strings and binaries count their bytes, and a number counts 1 byte
+// per two significant digits, rounded up, plus 1. Booleans and nulls count 1,
+// lists and maps 3 plus 1 per element, and sets the sum of their members.
 size_t ItemSize(const Item& item);
 
 inline constexpr size_t kMaxItemBytes = 400 * 1024;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace tidings {
 namespace {
 
@@ -33,6 +35,22 @@ TEST(Numbers, RangeLimits) {
   EXPECT_FALSE(IsValidNumber("1E-131"));
   EXPECT_NE(ValidateNumber("1E+126").message().find("Number overflow"), absl::string_view::npos);
   EXPECT_NE(ValidateNumber("1E-131").message().find("Number underflow"), absl::string_view::npos);
+}
+
+TEST(Numbers, NormalizedForm) {
+  EXPECT_EQ(NormalizeNumber("0012.500"), "12.5");
+  EXPECT_EQ(NormalizeNumber("-0.0100"), "-0.01");
+  EXPECT_EQ(NormalizeNumber("+7"), "7");
+  EXPECT_EQ(NormalizeNumber("-0.0"), "0");
+  EXPECT_EQ(NormalizeNumber("0E-500"), "0");
+  EXPECT_EQ(NormalizeNumber("1.5E+2"), "150");
+  EXPECT_EQ(NormalizeNumber("1.5e-2"), "0.015");
+  EXPECT_EQ(NormalizeNumber("120"), "120");
+  EXPECT_EQ(NormalizeNumber(".5"), "0.5");
+  EXPECT_EQ(NormalizeNumber("5."), "5");
+  EXPECT_EQ(NormalizeNumber("1E+3"), "1000");
+  EXPECT_EQ(NormalizeNumber("123.456E1"), "1234.56");
+  EXPECT_EQ(NormalizeNumber("1E-130"), "0." + std::string(129, '0') + "1");
 }
 
 TEST(Numbers, OrderedEncodingSortsByValue) {

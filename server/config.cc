@@ -9,6 +9,7 @@
 #include "rapidjson/document.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
+#include "common/duration.h"
 #include "common/errors.h"
 #include "triggers/filter_pattern.h"
 #include "triggers/record_template.h"
@@ -215,6 +216,44 @@ absl::StatusOr<PipelineSpec> ReadPipeline(const ConfigReader& reader, const YAML
   return spec;
 }
 
+absl::StatusOr<int64_t> ReadDuration(const ConfigReader& reader, const YAML::Node& node,
+                                     const std::string& where, int64_t min_ms, int64_t max_ms) {
+  if (!node.IsScalar()) return reader.Error(node, where + " must be a duration such as 4h");
+  auto parsed = ParseDurationMs(node.Scalar());
+  if (!parsed.ok() || *parsed < min_ms || *parsed > max_ms) {
+    return reader.Error(node, fmt::format("{} must be a duration from {} s to {} s, such as 4h, "
+                                          "not \"{}\"",
+                                          where, min_ms / 1000, max_ms / 1000, node.Scalar()));
+  }
+  return *parsed;
+}
+
+absl::Status ReadStreams(const ConfigReader& reader, const YAML::Node& node, Config* config) {
+  if (auto s = reader.CheckKeys(node, "streams", {"shards", "shard_period", "retention"});
+      !s.ok()) {
+    return s;
+  }
+  if (node["shards"]) {
+    auto shards = reader.Integer(node, "streams", "shards", 4, 1, 64);
+    if (!shards.ok()) return shards.status();
+    config->stream_shards = static_cast<int>(*shards);
+  }
+  constexpr int64_t kFiveWeeksMs = 5 * 7 * 24 * 3600 * 1000LL;
+  if (node["shard_period"]) {
+    auto period = ReadDuration(reader, node["shard_period"], "streams.shard_period", 1000,
+                               kFiveWeeksMs);
+    if (!period.ok()) return period.status();
+    config->stream_shard_period_ms = *period;
+  }
+  if (node["retention"]) {
+    auto retention = ReadDuration(reader, node["retention"], "streams.retention", 1000,
+                                  kFiveWeeksMs);
+    if (!retention.ok()) return retention.status();
+    config->stream_retention_ms = *retention;
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<Config> ParseConfig(const std::string& text, const std::string& origin) {
@@ -228,7 +267,12 @@ absl::StatusOr<Config> ParseConfig(const std::string& text, const std::string& o
   }
   Config config;
   if (!root || root.IsNull()) return config;
-  if (auto s = reader.CheckKeys(root, "the top level", {"region", "pipelines"}); !s.ok()) return s;
+  if (auto s = reader.CheckKeys(root, "the top level", {"region", "streams", "pipelines"}); !s.ok()) {
+    return s;
+  }
+  if (YAML::Node streams = root["streams"]) {
+    if (auto s = ReadStreams(reader, streams, &config); !s.ok()) return s;
+  }
 
   auto region = reader.String(root, "config", "region", false);
   if (!region.ok()) return region.status();

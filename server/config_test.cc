@@ -42,6 +42,20 @@ pipelines:
   EXPECT_EQ(spec.notify.category, "order_update");
 }
 
+TEST(Config, ReadsStreamSettings) {
+  auto config = ParseConfig("streams:\n  shards: 2\n  shard_period: 30m\n  retention: 7d\n",
+                            "test.yaml");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->stream_shards, 2);
+  EXPECT_EQ(config->stream_shard_period_ms, 30 * 60 * 1000);
+  EXPECT_EQ(config->stream_retention_ms, 7 * 24 * 3600 * 1000LL);
+}
+
+TEST(Config, BadStreamRetentionNamesKey) {
+  auto config = ParseConfig("streams:\n  retention: soon\n", "test.yaml");
+  EXPECT_THAT(config.status().message(), HasSubstr("line 2: streams.retention"));
+}
+
 TEST(Config, UnknownKeyNamesLine) {
   auto config = ParseConfig("pipelines:\n  - name: a\n    sauce: {table: T}\n", "bad.yaml");
   ASSERT_FALSE(config.ok());

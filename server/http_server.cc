@@ -1,9 +1,12 @@
 #include "server/http_server.h"
 
+#include <array>
+#include <chrono>
+#include <optional>
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <optional>
 
 #include "common/logging.h"
 #include "fmt/format.h"
@@ -59,6 +62,17 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void OnRead(beast::error_code ec) {
+    if (ec == http::error::body_limit) {
+      RejectAndClose(http::status::payload_too_large,
+                     fmt::format("Request body exceeds the maximum of {} bytes", kMaxBodyBytes));
+      return;
+    }
+    if (ec && ec.category() == http::make_error_code(http::error::bad_method).category() &&
+        ec != http::error::end_of_stream && ec != http::error::partial_message) {
+      RejectAndClose(http::status::bad_request,
+                     fmt::format("Malformed HTTP request: {}", ec.message()));
+      return;
+    }
     if (ec) {
       if (ec != http::error::end_of_stream && ec != asio::error::operation_aborted &&
           ec != asio::error::connection_reset && ec != asio::error::eof) {
@@ -102,8 +116,39 @@ class Session : public std::enable_shared_from_this<Session> {
                       });
   }
 
+  // Answers a request that cannot be parsed with `status` and a DynamoDB-style
+  // JSON error, then stops reading requests. The rest of what the client
+  // sends is read and dropped, so that closing the socket does not reset the
+  // connection before the client has read the response.
+  void RejectAndClose(http::status status, const std::string& message) {
+    Logger("api")->info("rejected a request: {}", message);
+    auto response = std::make_shared<http::response<http::string_body>>(status, 11);
+    response->set(http::field::server, "tidings");
+    response->set(http::field::content_type, "application/x-amz-json-1.0");
+    response->keep_alive(false);
+    response->body() = fmt::format(
+        R"({{"__type":"com.amazonaws.dynamodb.v20120810#SerializationException","message":"{}"}})",
+        message);
+    response->prepare_payload();
+    http::async_write(stream_, *response,
+                      [self = shared_from_this(), response](beast::error_code, size_t) {
+                        beast::error_code ignored;
+                        self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+                        self->Drain();
+                      });
+  }
+
+  void Drain() {
+    stream_.expires_after(std::chrono::seconds(30));
+    stream_.async_read_some(asio::buffer(drain_buffer_),
+                            [self = shared_from_this()](beast::error_code ec, size_t) {
+                              if (!ec) self->Drain();
+                            });
+  }
+
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
+  std::array<char, 16384> drain_buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   const HttpServer::Handler* handler_;
 };

@@ -10,7 +10,10 @@
 #include "server/http_server.h"
 #include "storage/table_store.h"
 #include "storage/ttl_sweeper.h"
+#include "streams/shard_map.h"
+#include "streams/stream_migration.h"
 #include "streams/stream_reader.h"
+#include "streams/stream_trimmer.h"
 #include "streams/stream_writer.h"
 #include "triggers/pipeline_runner.h"
 
@@ -21,6 +24,8 @@ struct Server::Parts {
   std::unique_ptr<TableStore> tables;
   std::unique_ptr<TtlSweeper> ttl_sweeper;
   std::unique_ptr<SequenceTracker> sequences;
+  std::unique_ptr<ShardMap> shards;
+  std::unique_ptr<StreamTrimmer> stream_trimmer;
   StreamNotifier notifier;
   std::unique_ptr<StreamWriter> stream_writer;
   std::unique_ptr<StreamReader> stream_reader;
@@ -92,12 +97,30 @@ absl::Status Server::Start() {
   StreamWriter::Options writer_options;
   writer_options.region = options_.config.region;
   parts->sequences = std::make_unique<SequenceTracker>(parts->engine.get());
-  parts->stream_writer = std::make_unique<StreamWriter>(
-      parts->engine.get(), parts->sequences.get(), &parts->notifier, writer_options);
+  ShardMap::Options shard_options;
+  shard_options.shards_per_generation = options_.streams.shards;
+  parts->shards = std::make_unique<ShardMap>(parts->engine.get(), shard_options);
+  if (auto s = parts->shards->Load(); !s.ok()) return s;
+  if (auto s = MigrateStreamRecords(parts->engine.get(), *parts->tables, parts->shards.get());
+      !s.ok()) {
+    return s;
+  }
+  parts->stream_writer = std::make_unique<StreamWriter>(parts->engine.get(), parts->sequences.get(),
+                                                       parts->shards.get(), &parts->notifier,
+                                                       writer_options);
   if (auto s = parts->stream_writer->Recover(*parts->tables); !s.ok()) return s;
   parts->tables->SetChangeObserver(parts->stream_writer.get());
-  parts->stream_reader = std::make_unique<StreamReader>(parts->engine.get(), parts->tables.get(),
-                                                       parts->sequences.get());
+  StreamReader::Options reader_options;
+  reader_options.iterator_lifetime_ms = options_.streams.iterator_lifetime_ms;
+  parts->stream_reader =
+      std::make_unique<StreamReader>(parts->engine.get(), parts->tables.get(), parts->shards.get(),
+                                     parts->sequences.get(), reader_options);
+  StreamTrimmer::Options trimmer_options;
+  trimmer_options.shard_period_ms = options_.streams.shard_period_ms;
+  trimmer_options.default_retention_ms = options_.streams.retention_ms;
+  parts->stream_trimmer =
+      std::make_unique<StreamTrimmer>(parts->engine.get(), parts->tables.get(),
+                                      parts->shards.get(), parts->sequences.get(), trimmer_options);
 
   notify::NotificationStoreOptions notify_options;
   notify_options.write_options = parts->engine->write_options();
@@ -130,6 +153,7 @@ absl::Status Server::Start() {
 
   parts->ttl_sweeper = std::make_unique<TtlSweeper>(parts->tables.get(), options_.ttl_interval_ms);
   parts->ttl_sweeper->Start();
+  parts->stream_trimmer->Start();
   for (auto& runner : parts->pipelines) runner->Start();
   parts->http->Start();
   parts_ = std::move(parts);
@@ -143,6 +167,7 @@ void Server::Stop() {
   parts_->http->Stop();
   for (auto& runner : parts_->pipelines) runner->Stop();
   parts_->ttl_sweeper->Stop();
+  parts_->stream_trimmer->Stop();
   parts_.reset();
   Logger("server")->info("stopped");
 }

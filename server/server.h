@@ -22,6 +22,7 @@ struct ServerOptions {
   Durability durability = Durability::kSync;
   int http_threads = 0;  // 0: 16 with sync durability, one per core with async.
   int64_t ttl_interval_ms = 5000;  // How often expired items are looked for.
+  StreamSettings streams;  // Resolved from flags, then the config file, then defaults.
   Config config;
 };
 

@@ -10,6 +10,7 @@
 #include "fmt/format.h"
 #include "rocksdb/options.h"
 #include "rocksdb/table.h"
+#include "storage/statistics.h"
 #include "common/logging.h"
 
 namespace tidings {
@@ -66,8 +67,11 @@ absl::StatusOr<std::unique_ptr<StorageEngine>> StorageEngine::Open(const Storage
   db_options.enable_pipelined_write = true;
 
   rocksdb::ColumnFamilyOptions cf_options;
+  // The catalog also contains table and index statistics, updated by merges.
+  rocksdb::ColumnFamilyOptions catalog_options;
+  catalog_options.merge_operator = NewStatisticsMergeOperator();
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
-      {rocksdb::kDefaultColumnFamilyName, cf_options},
+      {rocksdb::kDefaultColumnFamilyName, catalog_options},
       {"items", cf_options},
       {"streams", cf_options},
       {"checkpoints", cf_options},

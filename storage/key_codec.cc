@@ -23,10 +23,16 @@ absl::Status CheckKeyValue(const KeyElement& element, const AttributeValue& valu
         "contain an empty string value. Key: {}",
         element.name));
   }
+  // DynamoDB's own texts, including the missing space in "limit of2048".
+  if (value.scalar().size() > max_bytes && max_bytes == kMaxHashKeyBytes) {
+    return ValidationError(
+        "One or more parameter values were invalid: Size of hashkey has exceeded the maximum size "
+        "limit of2048 bytes");
+  }
   if (value.scalar().size() > max_bytes) {
-    return ValidationError(fmt::format(
-        "One or more parameter values were invalid: Size of key {} exceeds the maximum of {} bytes",
-        element.name, max_bytes));
+    return ValidationError(
+        "One or more parameter values were invalid: Aggregated size of all range keys has exceeded "
+        "the size limit of 1024 bytes");
   }
   return absl::OkStatus();
 }
@@ -110,6 +116,17 @@ absl::StatusOr<std::string> EncodeItemKey(const TableDescription& table, const I
 
 absl::StatusOr<std::string> EncodeKeyOfItem(const TableDescription& table, const Item& item) {
   return Encode(table, item, /*exact_key=*/false);
+}
+
+void SeekWithinPrefix(rocksdb::Iterator* it, const std::string& prefix,
+                      const std::optional<std::string>& exclusive_start, bool forward) {
+  if (forward) {
+    it->Seek(exclusive_start.value_or(prefix));
+    if (exclusive_start && it->Valid() && it->key() == *exclusive_start) it->Next();
+  } else {
+    it->SeekForPrev(exclusive_start.value_or(prefix + '\xff'));
+    if (exclusive_start && it->Valid() && it->key() == *exclusive_start) it->Prev();
+  }
 }
 
 }  // namespace tidings

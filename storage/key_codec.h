@@ -8,10 +8,12 @@
 // "1" and "1.0" are the same key. docs/formats/item-key.md has the details.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "common/attribute_value.h"
+#include "rocksdb/iterator.h"
 #include "storage/table_description.h"
 
 namespace tidings {
@@ -30,5 +32,12 @@ absl::StatusOr<std::string> EncodeHashPrefix(const TableDescription& table,
 
 // The prefix shared by every item key of the table.
 std::string TableKeyPrefix(uint64_t table_id);
+
+// Positions `it` on the first key under `prefix` (the last one when not
+// `forward`), or on the key that follows `exclusive_start` in that direction.
+// Range values start with a type byte below 0xff, so prefix + 0xff sorts
+// after every key under the prefix.
+void SeekWithinPrefix(rocksdb::Iterator* it, const std::string& prefix,
+                      const std::optional<std::string>& exclusive_start, bool forward);
 
 }  // namespace tidings

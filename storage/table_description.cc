@@ -9,6 +9,10 @@ namespace tidings {
 namespace {
 
 constexpr int kCatalogFormatVersion = 1;
+// Tables with secondary indexes are written as version 2, so that a binary
+// that does not maintain indexes refuses to load them. Version 1 entries
+// still load.
+constexpr int kIndexedTableFormatVersion = 2;
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
@@ -51,13 +55,102 @@ absl::StatusOr<rapidjson::Document> ParseVersioned(std::string_view data, const 
       !doc["version"].IsInt()) {
     return absl::DataLossError(std::string(what) + " catalog entry is not valid JSON");
   }
-  if (doc["version"].GetInt() != kCatalogFormatVersion) {
+  int version = doc["version"].GetInt();
+  if (version != kCatalogFormatVersion && version != kIndexedTableFormatVersion) {
     return absl::DataLossError(std::string(what) + " catalog entry has an unknown format version");
   }
   return doc;
 }
 
+void WriteIndex(const SecondaryIndex& index, Writer* w) {
+  w->StartObject();
+  WriteString("name", index.name, w);
+  w->Key("id");
+  w->Uint64(index.id);
+  w->Key("global");
+  w->Bool(index.global);
+  WriteKeyElement("hash_key", index.hash_key, w);
+  if (index.range_key) WriteKeyElement("range_key", *index.range_key, w);
+  WriteString("projection", ProjectionTypeName(index.projection), w);
+  w->Key("non_key_attributes");
+  w->StartArray();
+  for (const std::string& name : index.non_key_attributes) w->String(name.c_str(), name.size());
+  w->EndArray();
+  WriteString("status", IndexStatusName(index.status), w);
+  w->Key("read_capacity_units");
+  w->Int64(index.read_capacity_units);
+  w->Key("write_capacity_units");
+  w->Int64(index.write_capacity_units);
+  w->EndObject();
+}
+
+absl::StatusOr<SecondaryIndex> ReadIndex(const rapidjson::Value& json) {
+  auto invalid = absl::DataLossError("table catalog entry has an invalid secondary index");
+  if (!json.IsObject() || !json.HasMember("name") || !json.HasMember("id") ||
+      !json.HasMember("hash_key") || !json.HasMember("projection")) {
+    return invalid;
+  }
+
+  SecondaryIndex index;
+  index.name = json["name"].GetString();
+  index.id = json["id"].GetUint64();
+  index.global = json["global"].GetBool();
+  if (!ReadKeyElement(json["hash_key"], &index.hash_key)) return invalid;
+  if (json.HasMember("range_key")) {
+    KeyElement range;
+    if (!ReadKeyElement(json["range_key"], &range)) return invalid;
+    index.range_key = range;
+  }
+
+  std::string_view projection = json["projection"].GetString();
+  if (projection == "KEYS_ONLY") {
+    index.projection = ProjectionType::kKeysOnly;
+  } else if (projection == "INCLUDE") {
+    index.projection = ProjectionType::kInclude;
+  } else if (projection == "ALL") {
+    index.projection = ProjectionType::kAll;
+  } else {
+    return invalid;
+  }
+
+  for (const auto& name : json["non_key_attributes"].GetArray()) {
+    index.non_key_attributes.emplace_back(name.GetString());
+  }
+  std::string_view status = json["status"].GetString();
+  index.status = status == "CREATING"   ? IndexStatus::kCreating
+                 : status == "DELETING" ? IndexStatus::kDeleting
+                                        : IndexStatus::kActive;
+  index.read_capacity_units = json["read_capacity_units"].GetInt64();
+  index.write_capacity_units = json["write_capacity_units"].GetInt64();
+  return index;
+}
+
 }  // namespace
+
+std::string_view ProjectionTypeName(ProjectionType type) {
+  switch (type) {
+    case ProjectionType::kKeysOnly: return "KEYS_ONLY";
+    case ProjectionType::kInclude: return "INCLUDE";
+    case ProjectionType::kAll: return "ALL";
+  }
+  return "?";
+}
+
+std::string_view IndexStatusName(IndexStatus status) {
+  switch (status) {
+    case IndexStatus::kCreating: return "CREATING";
+    case IndexStatus::kActive: return "ACTIVE";
+    case IndexStatus::kDeleting: return "DELETING";
+  }
+  return "?";
+}
+
+const SecondaryIndex* TableDescription::FindIndex(std::string_view index_name) const {
+  for (const SecondaryIndex& index : indexes) {
+    if (index.name == index_name) return &index;
+  }
+  return nullptr;
+}
 
 std::string_view StreamViewTypeName(StreamViewType type) {
   switch (type) {
@@ -91,7 +184,7 @@ std::string SerializeTable(const TableDescription& table) {
   Writer w(buffer);
   w.StartObject();
   w.Key("version");
-  w.Int(kCatalogFormatVersion);
+  w.Int(table.indexes.empty() ? kCatalogFormatVersion : kIndexedTableFormatVersion);
   WriteString("name", table.name, &w);
   w.Key("id");
   w.Uint64(table.id);
@@ -120,6 +213,12 @@ std::string SerializeTable(const TableDescription& table) {
     w.String(value.c_str(), value.size());
   }
   w.EndObject();
+  if (!table.indexes.empty()) {
+    w.Key("indexes");
+    w.StartArray();
+    for (const SecondaryIndex& index : table.indexes) WriteIndex(index, &w);
+    w.EndArray();
+  }
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -158,6 +257,13 @@ absl::StatusOr<TableDescription> ParseTable(std::string_view data) {
       table.tags[tag.name.GetString()] = tag.value.GetString();
     }
   }
+  if (d.HasMember("indexes") && d["indexes"].IsArray()) {
+    for (const auto& json : d["indexes"].GetArray()) {
+      auto index = ReadIndex(json);
+      if (!index.ok()) return index.status();
+      table.indexes.push_back(*std::move(index));
+    }
+  }
   return table;
 }
 
@@ -183,6 +289,9 @@ std::string SerializeStream(const StreamDescription& stream) {
   WriteString("shard_id", stream.shard_id, &w);
   w.Key("ending_sequence_number");
   w.Uint64(stream.ending_sequence_number);
+  w.Key("closed_time_ms");
+  w.Int64(stream.closed_time_ms);
+  WriteString("retention_tag", stream.retention_tag, &w);
   w.EndObject();
   return std::string(buffer.GetString(), buffer.GetSize());
 }
@@ -214,6 +323,9 @@ absl::StatusOr<StreamDescription> ParseStream(std::string_view data) {
   stream.creation_time_ms = d["creation_time_ms"].GetInt64();
   stream.shard_id = d["shard_id"].GetString();
   stream.ending_sequence_number = d["ending_sequence_number"].GetUint64();
+  // Added after the first release of format version 1, so optional.
+  if (d.HasMember("closed_time_ms")) stream.closed_time_ms = d["closed_time_ms"].GetInt64();
+  if (d.HasMember("retention_tag")) stream.retention_tag = d["retention_tag"].GetString();
   return stream;
 }
 

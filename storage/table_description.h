@@ -25,6 +25,28 @@ struct KeyElement {
   AttributeType type = AttributeType::kS;  // S, N or B.
 };
 
+enum class ProjectionType { kKeysOnly, kInclude, kAll };
+std::string_view ProjectionTypeName(ProjectionType type);
+
+// IndexStatus of a global secondary index. Local ones are always active.
+enum class IndexStatus { kCreating, kActive, kDeleting };
+std::string_view IndexStatusName(IndexStatus status);
+
+// A global or local secondary index (layout of its entries in
+// docs/formats/item-key.md).
+struct SecondaryIndex {
+  std::string name;
+  uint64_t id = 0;  // Prefix of the index's entry keys and statistics; never reused.
+  bool global = true;
+  KeyElement hash_key;
+  std::optional<KeyElement> range_key;
+  ProjectionType projection = ProjectionType::kAll;
+  std::vector<std::string> non_key_attributes;  // INCLUDE only.
+  IndexStatus status = IndexStatus::kActive;
+  int64_t read_capacity_units = 0;  // Global indexes of PROVISIONED tables only.
+  int64_t write_capacity_units = 0;
+};
+
 struct TableDescription {
   std::string name;
   uint64_t id = 0;  // Prefix of the table's item keys; never reused.
@@ -48,8 +70,13 @@ struct TableDescription {
 
   std::map<std::string, std::string> tags;
 
+  // Global and local secondary indexes, in the order they were created.
+  std::vector<SecondaryIndex> indexes;
+
   // Builds the primary key of `item` (hash and range attributes only).
   Item KeyOf(const Item& item) const;
+  // Returns the index named `index_name`, or null.
+  const SecondaryIndex* FindIndex(std::string_view index_name) const;
 };
 
 enum class StreamStatus { kEnabled, kDisabled };
@@ -65,11 +92,21 @@ struct StreamDescription {
   std::optional<KeyElement> range_key;
   StreamStatus status = StreamStatus::kEnabled;
   int64_t creation_time_ms = 0;
+  // The only shard of a stream written before streams had several shards;
+  // empty for newer streams, whose shards streams/shard_map.h keeps.
   std::string shard_id;
-  // The last sequence number written to the shard when the stream closed; 0
-  // while it is open.
+  // The last sequence number given out when the stream closed; 0 while it is
+  // open.
   uint64_t ending_sequence_number = 0;
+  int64_t closed_time_ms = 0;  // When it was disabled or its table deleted; 0 while open.
+  // The table's kStreamRetentionTag value when the stream closed, so the
+  // stream of a deleted table keeps its retention.
+  std::string retention_tag;
 };
+
+// The table tag that sets how long its stream keeps records, such as "48h"
+// or "2w" (see common/duration.h); without it the server's default applies.
+inline constexpr char kStreamRetentionTag[] = "tidings:stream-retention";
 
 std::string SerializeTable(const TableDescription& table);
 absl::StatusOr<TableDescription> ParseTable(std::string_view data);

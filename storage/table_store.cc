@@ -11,6 +11,7 @@
 #include "rocksdb/iterator.h"
 #include "common/logging.h"
 #include "storage/key_codec.h"
+#include "storage/secondary_index.h"
 
 namespace tidings {
 namespace {
@@ -51,7 +52,17 @@ absl::Status TableStore::Load() {
     if (!stream.ok()) return stream.status();
     streams_[stream->id] = *std::move(stream);
   }
-  return FromRocksDb(it->status());
+  if (!it->status().ok()) return FromRocksDb(it->status());
+  if (auto s = InitializeMissingStatistics(); !s.ok()) return s;
+
+  // Backfills interrupted by a shutdown start again from the first item; the
+  // entries they already wrote are skipped.
+  for (const auto& [name, state] : tables_) {
+    for (const SecondaryIndex& index : state->description.indexes) {
+      if (index.status == IndexStatus::kCreating) StartBackfill(name, index.id);
+    }
+  }
+  return absl::OkStatus();
 }
 
 std::shared_ptr<TableStore::TableState> TableStore::FindTable(const std::string& name) const {
@@ -68,7 +79,6 @@ std::string TableStore::FormatLabel(int64_t time_ms) const {
 
 StreamDescription TableStore::NewStream(const TableDescription& table, StreamViewType view_type,
                                         rocksdb::WriteBatch* batch) {
-  static thread_local std::mt19937 random(std::random_device{}());
   StreamDescription stream;
   stream.id = engine_->AllocateId(batch);
   stream.table_name = table.name;
@@ -81,19 +91,36 @@ StreamDescription TableStore::NewStream(const TableDescription& table, StreamVie
   stream.hash_key = table.hash_key;
   stream.range_key = table.range_key;
   stream.status = StreamStatus::kEnabled;
-  stream.shard_id = fmt::format("shardId-{:020}-{:08x}", stream.creation_time_ms,
-                                static_cast<uint32_t>(random()));
   batch->Put(engine_->catalog(), StreamCatalogKey(stream.id), SerializeStream(stream));
+  if (observer_ != nullptr) observer_->OnStreamCreated(stream, batch);
   return stream;
 }
 
-void TableStore::CloseStream(uint64_t stream_id, rocksdb::WriteBatch* batch) {
+void TableStore::CloseStream(const TableDescription& table, rocksdb::WriteBatch* batch) {
   // The caller holds catalog_mutex_ exclusively.
-  auto it = streams_.find(stream_id);
+  auto it = streams_.find(table.stream_id);
   if (it == streams_.end() || it->second.status == StreamStatus::kDisabled) return;
   it->second.status = StreamStatus::kDisabled;
   it->second.ending_sequence_number = engine_->LastSequenceNumber();
-  batch->Put(engine_->catalog(), StreamCatalogKey(stream_id), SerializeStream(it->second));
+  it->second.closed_time_ms = options_.now_ms();
+  auto tag = table.tags.find(kStreamRetentionTag);
+  if (tag != table.tags.end()) it->second.retention_tag = tag->second;
+  batch->Put(engine_->catalog(), StreamCatalogKey(table.stream_id), SerializeStream(it->second));
+}
+
+absl::Status TableStore::DropStream(uint64_t stream_id, rocksdb::WriteBatch* batch) {
+  std::unique_lock lock(catalog_mutex_);
+  auto it = streams_.find(stream_id);
+  if (it == streams_.end()) return absl::OkStatus();
+  if (it->second.status != StreamStatus::kDisabled) {
+    return absl::FailedPreconditionError("an enabled stream cannot be dropped");
+  }
+  batch->Delete(engine_->catalog(), StreamCatalogKey(stream_id));
+  if (auto s = engine_->Write(batch); !s.ok()) return s;
+  Logger("storage")->info("[table={}][stream={}] stream removed after its retention period",
+                          it->second.table_name, it->second.label);
+  streams_.erase(it);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<TableDescription> TableStore::CreateTable(TableDescription table,
@@ -104,6 +131,11 @@ absl::StatusOr<TableDescription> TableStore::CreateTable(TableDescription table,
   }
   rocksdb::WriteBatch batch;
   table.id = engine_->AllocateId(&batch);
+  PutStatistics(*engine_, table.id, Statistics(), &batch);
+  for (SecondaryIndex& index : table.indexes) {
+    index.id = engine_->AllocateId(&batch);
+    PutStatistics(*engine_, index.id, Statistics(), &batch);
+  }
   table.creation_time_ms = options_.now_ms();
   std::optional<StreamDescription> new_stream;
   if (stream) {
@@ -135,11 +167,16 @@ absl::StatusOr<TableDescription> TableStore::DeleteTable(const std::string& name
   TableDescription table = state->description;
 
   rocksdb::WriteBatch batch;
-  if (table.stream_enabled) CloseStream(table.stream_id, &batch);
+  if (table.stream_enabled) CloseStream(table, &batch);
   batch.Delete(engine_->catalog(), kTablePrefix + name);
   std::string begin = TableKeyPrefix(table.id);
   std::string end = TableKeyPrefix(table.id + 1);
   batch.DeleteRange(engine_->items(), begin, end);
+  batch.Delete(engine_->catalog(), StatisticsKey(table.id));
+  for (const SecondaryIndex& index : table.indexes) {
+    batch.DeleteRange(engine_->items(), TableKeyPrefix(index.id), TableKeyPrefix(index.id + 1));
+    batch.Delete(engine_->catalog(), StatisticsKey(index.id));
+  }
   if (auto s = engine_->Write(&batch); !s.ok()) return s;
 
   state->deleted = true;
@@ -193,7 +230,7 @@ absl::StatusOr<TableDescription> TableStore::UpdateStream(const std::string& nam
     if (!table.stream_enabled) {
       return ValidationError(fmt::format("Table already has its stream disabled: {}", name));
     }
-    CloseStream(table.stream_id, &batch);
+    CloseStream(table, &batch);
     table.stream_enabled = false;
   }
   batch.Put(engine_->catalog(), kTablePrefix + name, SerializeTable(table));
@@ -318,15 +355,7 @@ absl::StatusOr<TableStore::ScanPage> TableStore::QueryItems(
   size_t bytes = 0;
   std::unique_ptr<rocksdb::Iterator> it(
       engine_->db()->NewIterator(rocksdb::ReadOptions(), engine_->items()));
-  if (forward) {
-    it->Seek(start.value_or(*prefix));
-    if (start && it->Valid() && it->key() == *start) it->Next();
-  } else {
-    // Range values start with a type byte below 0xff, so this sorts after
-    // every key of the partition.
-    it->SeekForPrev(start.value_or(*prefix + '\xff'));
-    if (start && it->Valid() && it->key() == *start) it->Prev();
-  }
+  SeekWithinPrefix(it.get(), *prefix, start, forward);
   for (; it->Valid() && it->key().starts_with(*prefix); forward ? it->Next() : it->Prev()) {
     auto item = DecodeItem(it->value().ToStringView());
     if (!item.ok()) return item.status();
@@ -386,13 +415,17 @@ absl::StatusOr<TableStore::MutationResult> TableStore::MutateItem(const std::str
   } else {
     batch.Delete(engine_->items(), *encoded_key);
   }
+  const Item* old_ptr = result.old_item ? &*result.old_item : nullptr;
+  const Item* new_ptr = result.new_item ? &*result.new_item : nullptr;
+  // Index entries and statistics never produce stream records.
+  if (auto s = AddIndexAndStatisticsChanges(*engine_, table, old_ptr, new_ptr, &batch); !s.ok()) {
+    return s;
+  }
   if (observer_ == nullptr) {
     if (auto s = engine_->Write(&batch); !s.ok()) return s;
     return result;
   }
 
-  const Item* old_ptr = result.old_item ? &*result.old_item : nullptr;
-  const Item* new_ptr = result.new_item ? &*result.new_item : nullptr;
   ChangeTicket ticket;
   if (auto s = observer_->OnItemChange(table, old_ptr, new_ptr, origin, &batch, &ticket); !s.ok()) {
     return s;

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -18,11 +19,13 @@
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/attribute_value.h"
 #include "storage/engine.h"
+#include "storage/statistics.h"
 #include "storage/table_description.h"
 
 namespace tidings {
@@ -49,6 +52,9 @@ class ChangeObserver {
                                     rocksdb::WriteBatch* batch, ChangeTicket* ticket) = 0;
   // Called once the batch has committed (`committed`) or failed.
   virtual void OnWriteFinished(const ChangeTicket& ticket, bool committed) = 0;
+  // Called when `stream` is created, before `batch` (which adds it to the
+  // catalog) commits, so the stream's first shards commit with it.
+  virtual void OnStreamCreated(const StreamDescription& stream, rocksdb::WriteBatch* batch) {}
 };
 
 // DynamoDB's ResourceNotFoundException for a table named `name`.
@@ -63,6 +69,8 @@ class TableStore {
   };
 
   TableStore(StorageEngine* engine, Options options);
+  // Stops index backfills at their next chunk; they resume at the next Load.
+  ~TableStore();
 
   // Reads the catalog from disk. Call once before use.
   [[nodiscard]] absl::Status Load();
@@ -85,6 +93,9 @@ class TableStore {
   absl::StatusOr<StreamDescription> FindStreamByArn(const std::string& arn) const;
   // All streams, oldest first, including closed ones and those of deleted tables.
   std::vector<StreamDescription> ListStreams() const;
+  // Removes a closed stream from the catalog, committing `batch` (the
+  // caller's deletions of its shards and records) in the same write.
+  [[nodiscard]] absl::Status DropStream(uint64_t stream_id, rocksdb::WriteBatch* batch);
 
   // Returns the item with primary key `key`, or nullopt.
   absl::StatusOr<std::optional<Item>> GetItem(const std::string& table, const Item& key) const;
@@ -158,6 +169,38 @@ class TableStore {
   absl::StatusOr<std::vector<std::optional<Item>>> ReadItems(
       const std::vector<std::pair<std::string, Item>>& keys) const;
 
+  // Secondary indexes and statistics (secondary_index_store.cc).
+  //
+  // Adds the global indexes `creates` (ids are assigned here) and removes the
+  // global indexes named in `deletes`, under the table's exclusive lock. A
+  // new index is CREATING while a background thread back-fills it from the
+  // table's items (index_backfill.cc), and writes go on meanwhile. It becomes
+  // ACTIVE when the backfill ends. Returns the description as UpdateTable
+  // reports it, with removed indexes DELETING. The stored description omits them.
+  absl::StatusOr<TableDescription> UpdateGlobalIndexes(const std::string& name,
+                                                       std::vector<SecondaryIndex> creates,
+                                                       const std::vector<std::string>& deletes);
+  // Like QueryItems and ScanItems, over the entries of index `index_name`.
+  // The items are the projected entries. The keys `exclusive_start_key` and
+  // `last_evaluated_key` contain the index's key attributes and the table's.
+  absl::StatusOr<ScanPage> QueryIndex(const std::string& table, const std::string& index_name,
+                                      const AttributeValue& hash_value,
+                                      const std::function<bool(const Item&)>& range_matches,
+                                      bool forward, const std::optional<Item>& exclusive_start_key,
+                                      int64_t limit) const;
+  absl::StatusOr<ScanPage> ScanIndex(const std::string& table, const std::string& index_name,
+                                     const std::optional<Item>& exclusive_start_key, int64_t limit,
+                                     const std::function<bool(const Item&)>& include = nullptr) const;
+  // Waits until every index backfill started so far has ended. For tests.
+  void WaitForBackfills();
+  // Item count and bytes of a table or index id, exact as of the last write.
+  absl::StatusOr<Statistics> GetStatistics(uint64_t id) const;
+  // Bytes of the item collection of `hash_value`: the table's items with that
+  // hash key plus their local secondary index entries. NOTE: this reads the
+  // whole collection, so its cost grows with the collection's size.
+  absl::StatusOr<int64_t> ItemCollectionBytes(const std::string& table,
+                                              const AttributeValue& hash_value) const;
+
  private:
   static constexpr size_t kKeyLockStripes = 256;
 
@@ -172,15 +215,32 @@ class TableStore {
   };
 
   std::shared_ptr<TableState> FindTable(const std::string& name) const;
+  // Counts the items of every table that has no statistics key, because it
+  // was written by a version without statistics, and stores the totals.
+  absl::Status InitializeMissingStatistics();
+  // Backfill of the CREATING index `index_id` of table `table_name` on its
+  // own thread (index_backfill.cc).
+  void StartBackfill(const std::string& table_name, uint64_t index_id);
+  void RunBackfill(const std::string& table_name, uint64_t index_id);
+  // Indexes the items after `resume_after` (a table item key, empty at the
+  // start) up to a chunk, and advances it. Returns true when the backfill has
+  // nothing left to do: the table ended, or the table or index is gone.
+  absl::StatusOr<bool> BackfillChunk(const std::string& table_name, uint64_t index_id,
+                                     std::string* resume_after);
+  void FinishBackfill(const std::string& table_name, uint64_t index_id);
   class MultiItemLock;
   StreamDescription NewStream(const TableDescription& table, StreamViewType view_type,
                               rocksdb::WriteBatch* batch);
-  void CloseStream(uint64_t stream_id, rocksdb::WriteBatch* batch);
+  void CloseStream(const TableDescription& table, rocksdb::WriteBatch* batch);
   std::string FormatLabel(int64_t time_ms) const;
 
   StorageEngine* engine_;
   Options options_;
   ChangeObserver* observer_ = nullptr;
+
+  std::atomic<bool> stopping_{false};  // Set by the destructor to end backfills.
+  std::mutex backfills_mutex_;
+  std::vector<std::thread> backfills_;  // Guarded by backfills_mutex_.
 
   mutable std::shared_mutex catalog_mutex_;
   std::map<std::string, std::shared_ptr<TableState>> tables_;  // Guarded by catalog_mutex_.

@@ -8,6 +8,7 @@
 #include "common/varint.h"
 #include "fmt/format.h"
 #include "storage/key_codec.h"
+#include "storage/secondary_index.h"
 #include "storage/table_store.h"
 
 namespace tidings {
@@ -120,6 +121,13 @@ absl::StatusOr<TableStore::TransactionResult> TableStore::MutateItems(
       return FromRocksDb(status);
     }
     auto new_item = mutations[i].mutation(item_result.old_item);
+    if (new_item.ok() && new_item->has_value()) {
+      // An invalid index key cancels the transaction like a failed condition.
+      const Item* old_ptr = item_result.old_item ? &*item_result.old_item : nullptr;
+      absl::Status index_keys =
+          CheckIndexKeys(targets[i].state->description, **new_item, old_ptr);
+      if (!index_keys.ok()) new_item = index_keys;
+    }
     if (!new_item.ok()) {
       (*item_statuses)[i] = new_item.status();
       failed = true;
@@ -144,9 +152,15 @@ absl::StatusOr<TableStore::TransactionResult> TableStore::MutateItems(
     } else {
       batch.Delete(engine_->items(), targets[i].encoded_key);
     }
-    if (observer_ == nullptr) continue;
     const Item* old_ptr = item_result.old_item ? &*item_result.old_item : nullptr;
     const Item* new_ptr = item_result.new_item ? &*item_result.new_item : nullptr;
+    absl::Status indexed = AddIndexAndStatisticsChanges(*engine_, targets[i].state->description,
+                                                        old_ptr, new_ptr, &batch);
+    if (!indexed.ok()) {
+      for (const ChangeTicket& t : tickets) observer_->OnWriteFinished(t, false);
+      return indexed;
+    }
+    if (observer_ == nullptr) continue;
     ChangeTicket ticket;
     absl::Status observed =
         observer_->OnItemChange(targets[i].state->description, old_ptr, new_ptr,

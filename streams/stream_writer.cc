@@ -6,10 +6,12 @@
 
 #include "common/attribute_json.h"
 #include "common/clock.h"
+#include "common/errors.h"
 #include "common/varint.h"
 #include "fmt/format.h"
 #include "observe/metrics.h"
 #include "rocksdb/iterator.h"
+#include "storage/key_codec.h"
 
 namespace tidings {
 namespace {
@@ -45,20 +47,17 @@ void StreamNotifier::Notify() {
   changed_.notify_all();
 }
 
-std::string StreamRecordKey(uint64_t stream_id, uint64_t sequence_number) {
-  std::string key;
-  PutFixed64BigEndian(stream_id, &key);
-  PutFixed64BigEndian(sequence_number, &key);
-  return key;
-}
-
 std::string FormatSequenceNumber(uint64_t sequence_number) {
   return fmt::format("{:021}", sequence_number);
 }
 
-StreamWriter::StreamWriter(StorageEngine* engine, SequenceTracker* tracker,
+StreamWriter::StreamWriter(StorageEngine* engine, SequenceTracker* tracker, ShardMap* shards,
                            StreamNotifier* notifier, Options options)
-    : engine_(engine), tracker_(tracker), notifier_(notifier), options_(std::move(options)) {
+    : engine_(engine),
+      tracker_(tracker),
+      shards_(shards),
+      notifier_(notifier),
+      options_(std::move(options)) {
   if (!options_.now_ms) options_.now_ms = SystemNowMs;
 }
 
@@ -74,9 +73,18 @@ absl::Status StreamWriter::OnItemChange(const TableDescription& table, const Ite
                   (view == StreamViewType::kNewImage || view == StreamViewType::kNewAndOldImages);
   bool with_old = old_item != nullptr &&
                   (view == StreamViewType::kOldImage || view == StreamViewType::kNewAndOldImages);
+  // SizeBytes is the size of the parts the record carries: Keys, and NewImage
+  // and OldImage where present. This reproduces the SizeBytes of AWS's sample
+  // Lambda event for DynamoDB (StreamTest.SizeBytesMatchesAwsSamples).
   size_t size_bytes = ItemSize(keys) + (with_new ? ItemSize(*new_item) : 0) +
                       (with_old ? ItemSize(*old_item) : 0);
-  uint64_t sequence = tracker_->Begin(table.stream_id, batch);
+  auto hash_value = keys.find(table.hash_key.name);
+  if (hash_value == keys.end()) return ValidationError("the item has no partition key");
+  auto partition_key = EncodeHashPrefix(table, hash_value->second);
+  if (!partition_key.ok()) return partition_key.status();
+  auto assignment = shards_->Assign(table.stream_id, *partition_key, tracker_, batch);
+  if (!assignment.ok()) return assignment.status();
+  uint64_t sequence = assignment->sequence_number;
   ticket->stream_id = table.stream_id;
   ticket->sequence_number = sequence;
 
@@ -122,7 +130,8 @@ absl::Status StreamWriter::OnItemChange(const TableDescription& table, const Ite
   w.EndObject();
   w.EndObject();
 
-  batch->Put(engine_->streams(), StreamRecordKey(table.stream_id, sequence),
+  batch->Put(engine_->streams(),
+             StreamRecordKey(table.stream_id, assignment->shard_index, sequence),
              rocksdb::Slice(buffer.GetString(), buffer.GetSize()));
   return absl::OkStatus();
 }
@@ -137,14 +146,23 @@ void StreamWriter::OnWriteFinished(const ChangeTicket& ticket, bool committed) {
   notifier_->Notify();
 }
 
+void StreamWriter::OnStreamCreated(const StreamDescription& stream, rocksdb::WriteBatch* batch) {
+  shards_->AddFirstGeneration(stream, batch);
+}
+
 absl::Status StreamWriter::Recover(const TableStore& tables) {
   std::unique_ptr<rocksdb::Iterator> it(
       engine_->db()->NewIterator(rocksdb::ReadOptions(), engine_->streams()));
   for (const StreamDescription& stream : tables.ListStreams()) {
-    it->SeekForPrev(StreamRecordKey(stream.id, UINT64_MAX));
-    if (!it->Valid() || it->key().size() != 16) continue;
-    if (DecodeFixed64BigEndian(it->key().ToStringView()) != stream.id) continue;
-    engine_->ObserveSequenceNumber(DecodeFixed64BigEndian(it->key().ToStringView().substr(8)));
+    for (const Shard& shard : shards_->Shards(stream)) {
+      // A shard's range starts after numbers that were given out even when
+      // no record kept them, so later records must stay above it.
+      engine_->ObserveSequenceNumber(shard.starting_sequence_number - 1);
+      std::string prefix = ShardRecordPrefix(stream.id, shard.index);
+      it->SeekForPrev(StreamRecordKey(stream.id, shard.index, UINT64_MAX));
+      if (!it->Valid() || !it->key().starts_with(prefix)) continue;
+      engine_->ObserveSequenceNumber(SequenceNumberOfKey(it->key().ToStringView()));
+    }
   }
   return FromRocksDb(it->status());
 }

@@ -16,6 +16,7 @@
 #include "storage/engine.h"
 #include "storage/table_store.h"
 #include "streams/sequence_tracker.h"
+#include "streams/shard_map.h"
 
 namespace tidings {
 
@@ -35,9 +36,6 @@ class StreamNotifier {
   uint64_t version_ = 0;  // Guarded by mutex_.
 };
 
-// Key of a record in the "streams" column family: stream id and sequence
-// number, both 8 bytes big-endian.
-std::string StreamRecordKey(uint64_t stream_id, uint64_t sequence_number);
 // DynamoDB's text form of a sequence number: 21 decimal digits.
 std::string FormatSequenceNumber(uint64_t sequence_number);
 
@@ -47,21 +45,23 @@ class StreamWriter : public ChangeObserver {
     std::string region = "us-east-1";
     std::function<int64_t()> now_ms;
   };
-  StreamWriter(StorageEngine* engine, SequenceTracker* tracker, StreamNotifier* notifier,
-               Options options);
+  StreamWriter(StorageEngine* engine, SequenceTracker* tracker, ShardMap* shards,
+               StreamNotifier* notifier, Options options);
 
   absl::Status OnItemChange(const TableDescription& table, const Item* old_item,
                             const Item* new_item, ChangeOrigin origin,
                             rocksdb::WriteBatch* batch, ChangeTicket* ticket) override;
   void OnWriteFinished(const ChangeTicket& ticket, bool committed) override;
+  void OnStreamCreated(const StreamDescription& stream, rocksdb::WriteBatch* batch) override;
 
   // Raises the engine's sequence counter past every stored record. Call once
-  // at start, after TableStore::Load.
+  // at start, after TableStore::Load and MigrateStreamRecords.
   [[nodiscard]] absl::Status Recover(const TableStore& tables);
 
  private:
   StorageEngine* engine_;
   SequenceTracker* tracker_;
+  ShardMap* shards_;
   StreamNotifier* notifier_;
   Options options_;
 };

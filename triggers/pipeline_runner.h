@@ -1,9 +1,11 @@
 // triggers: runs one pipeline (an event source mapping with a notify action).
 //
 // The runner follows its source table's current stream from a durable
-// checkpoint, groups records into batches as Lambda does (batch size and
-// batching window), drops records that no filter matches, and turns each
-// remaining record into a broadcast. The broadcasts of a batch and the
+// checkpoint. It reads every shard of the stream merged in sequence-number
+// order (StreamReader::ReadAfter), so one position covers all shards and
+// rollovers, and each item's changes arrive in order. It groups records into
+// batches as Lambda does (batch size and batching window), drops records
+// that no filter matches, and turns each remaining record into a broadcast. The broadcasts of a batch and the
 // checkpoint after it commit in one RocksDB batch: a crash loses both or
 // neither, so a record never produces its notification twice or not at all
 // (tests/e2e/test_durability.py kills the server to check it). Broadcasts also

@@ -27,7 +27,7 @@ from systems import find_moto_server  # noqa: E402
 # Phases in run order. A failed tidings phase makes the run exit non-zero, but
 # a failed or missing alternative is only reported.
 PHASES = ["nginx", "tidings-async", "tidings-sync", "db_bench", "dynalite", "moto",
-          "stream", "pipeline-async", "pipeline-sync"]
+          "stream", "stream-readers", "pipeline-async", "pipeline-sync"]
 REQUIRED = {"tidings-async", "tidings-sync", "stream", "pipeline-async", "pipeline-sync"}
 
 
@@ -195,6 +195,7 @@ def main():
         "dynalite": lambda: phases.run_dynalite(ctx),
         "moto": lambda: phases.run_moto(ctx, moto_path),
         "stream": lambda: phases.run_stream_and_memory(ctx),
+        "stream-readers": lambda: phases.run_stream_readers(ctx),
         "pipeline-async": lambda: phases.run_pipeline(ctx, "async"),
         "pipeline-sync": lambda: phases.run_pipeline(ctx, "sync"),
     }

@@ -408,6 +408,69 @@ def run_stream_and_memory(ctx):
     return outcome
 
 
+# ---- PutItem with stream readers ------------------------------------------------
+
+STREAM_READERS = 2       # Concurrent consumers tailing the stream, as two Lambda mappings would.
+READER_CONNECTIONS = 16  # Writer connections in both runs.
+
+
+def start_stream_readers(ctx, port, count, seconds):
+    """Start `count` tidings-load drain-stream processes that tail the stream."""
+    command = [str(ctx.tool.binary), "drain-stream", "--target", f"127.0.0.1:{port}",
+               "--table", wl.STREAM_TABLE, "--tail", "--limit", "1000",
+               "--max-seconds", f"{seconds:.1f}"]
+    return [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(count)]
+
+
+def run_stream_readers(ctx):
+    """PutItem on a streamed table, alone and while consumers poll GetRecords.
+
+    The same write load runs twice on one server: first with no stream reader,
+    then with STREAM_READERS processes that tail every shard from TRIM_HORIZON
+    (GetRecords, Limit 1000, pausing 250 ms when caught up). The difference is
+    what reading the stream costs the writers.
+    """
+    server = Tidings(ctx.workdir / "tidings-stream-readers", ctx.tidings, "async")
+    server.start()
+    outcome = {"status": "ok", "durability": "async", "connections": READER_CONNECTIONS,
+               "readers": STREAM_READERS}
+    try:
+        wl.create_table(server.port, wl.STREAM_TABLE, stream=True)
+        body = wl.put_body(wl.STREAM_TABLE)
+        alone = ctx.tool.load(server.port, body("r0"), READER_CONNECTIONS, ctx.sizes.duration,
+                              ctx.sizes.warmup, operation="PutItem")
+        wl.check_load(alone, "PutItem without stream readers")
+        log_point(ctx, "tidings-async", "put, 0 readers", READER_CONNECTIONS, alone)
+
+        seconds = ctx.sizes.warmup + ctx.sizes.duration + 1.0
+        readers = start_stream_readers(ctx, server.port, STREAM_READERS, seconds)
+        try:
+            with_readers = ctx.tool.load(server.port, body("r1"), READER_CONNECTIONS,
+                                         ctx.sizes.duration, ctx.sizes.warmup,
+                                         operation="PutItem")
+        finally:
+            reads = []
+            for reader in readers:
+                out, err = reader.communicate(timeout=seconds + 60)
+                if reader.returncode != 0:
+                    raise RuntimeError(f"stream reader failed: {err.strip()[:300]}")
+                reads.append(json.loads(out))
+        wl.check_load(with_readers, "PutItem with stream readers")
+        log_point(ctx, "tidings-async", f"put, {STREAM_READERS} readers", READER_CONNECTIONS,
+                  with_readers)
+        outcome["without_readers"] = alone
+        outcome["with_readers"] = with_readers
+        outcome["reader_results"] = reads
+        outcome["throughput_ratio"] = (with_readers["throughput"] / alone["throughput"]
+                                       if alone["throughput"] else None)
+        ctx.log(f"  readers read {sum(r['records'] for r in reads)} records in "
+                f"{sum(r['calls'] for r in reads)} GetRecords calls")
+    finally:
+        server.stop()
+    return outcome
+
+
 # ---- pipeline: acknowledged write to inbox --------------------------------------
 
 PIPELINE_TABLE = "bench_orders"

@@ -464,6 +464,37 @@ def section_stream(results):
     return text
 
 
+def section_stream_readers(results):
+    st = results.get("stream-readers") or {}
+    text = ["## PutItem while consumers read the stream", ""]
+    if st.get("status") != "ok":
+        return text + [f"Not measured: {st.get('reason', st.get('status', 'not run'))}", ""]
+    alone, shared = st["without_readers"], st["with_readers"]
+    reads = st["reader_results"]
+    text += [
+        f"One tidings (`--durability async`) took PutItem on a table with a NEW_AND_OLD_IMAGES "
+        f"stream at {st['connections']} connections, first alone, then while {st['readers']} "
+        f"`tidings-load drain-stream --tail` processes read every shard with GetRecords "
+        f"(Limit 1000), pausing 250 ms whenever they had caught up. The readers run on the "
+        f"same machine, so their own CPU time is part of the cost shown.",
+        "",
+        table(["Run", "PutItem/s", "p50", "p99", "Failed"], [
+            ("No stream reader", fmt_rate(alone["throughput"]),
+             fmt_us(alone["latency_us"]["p50"]), fmt_us(alone["latency_us"]["p99"]),
+             str(alone["failed"])),
+            (f"{st['readers']} stream readers", fmt_rate(shared["throughput"]),
+             fmt_us(shared["latency_us"]["p50"]), fmt_us(shared["latency_us"]["p99"]),
+             str(shared["failed"])),
+        ]),
+        "",
+        f"With readers, the write rate was {fmt_ratio(st.get('throughput_ratio'))} the rate "
+        f"without them. The readers read {sum(r['records'] for r in reads):,} records in "
+        f"{sum(r['calls'] for r in reads):,} GetRecords calls.",
+        "",
+    ]
+    return text
+
+
 def section_pipeline(results):
     text = [
         "## Pipeline: acknowledged write to inbox",
@@ -625,6 +656,7 @@ def write_page(results, page, plot, raw):
     text += section_workloads(results)
     text += section_durability(results)
     text += section_stream(results)
+    text += section_stream_readers(results)
     text += section_pipeline(results)
     text += section_fanout(results)
     text += section_profile(results, analysis)

@@ -7,6 +7,7 @@
 //
 // Each prints one JSON object on stdout.
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -116,6 +117,10 @@ struct DrainOptions {
   uint64_t expected_records = 0;  // Stop after this many, or when caught up if 0.
   int limit = 1000;
   double max_seconds = 600;
+  // Keep polling until max_seconds, as a consumer tailing the stream does,
+  // pausing poll_gap_ms after a round of the shards that returned nothing.
+  bool tail = false;
+  int poll_gap_ms = 250;
 };
 
 // Sends one Streams API call and parses its JSON reply.
@@ -183,6 +188,9 @@ int DrainStream(const DrainOptions& options) {
   std::vector<int64_t> call_latencies;
   int64_t start = NowNs();
   int64_t deadline = start + static_cast<int64_t>(options.max_seconds * 1e9);
+  // One iterator per shard, read in rounds, so records of every shard count
+  // towards expected_records. An empty string marks a closed shard read to its end.
+  std::vector<std::string> iterators;
   for (const std::string& shard_id : shard_ids) {
     if (!CallStreams(client, "GetShardIterator",
                      JsonObject({{"StreamArn", stream_arn},
@@ -191,39 +199,55 @@ int DrainStream(const DrainOptions& options) {
                      &reply, &error)) {
       return fail(error);
     }
-    std::string iterator = reply["ShardIterator"].GetString();
-    std::string limit_suffix = ",\"Limit\":" + std::to_string(options.limit) + "}";
-    while (!iterator.empty() && NowNs() < deadline) {
-      if (options.expected_records > 0 && records >= options.expected_records) break;
-      std::string body = JsonObject({{"ShardIterator", iterator}});
-      body.pop_back();
-      body += limit_suffix;
-      Response response;
-      int64_t sent = NowNs();
-      if (!client.Send("POST", "/", DynamoDbHeaders("DynamoDBStreams_20120810.GetRecords"), body,
-                       &response, &error)) {
-        return fail(error);
+    iterators.emplace_back(reply["ShardIterator"].GetString());
+  }
+  std::string limit_suffix = ",\"Limit\":" + std::to_string(options.limit) + "}";
+  auto done = [&] {
+    return NowNs() >= deadline ||
+           (options.expected_records > 0 && records >= options.expected_records);
+  };
+  while (!done()) {
+    size_t round_records = 0;
+    bool any_open = false;
+    for (std::string& iterator : iterators) {
+      // Read this shard until it is caught up, then move to the next.
+      while (!iterator.empty() && !done()) {
+        std::string body = JsonObject({{"ShardIterator", iterator}});
+        body.pop_back();
+        body += limit_suffix;
+        Response response;
+        int64_t sent = NowNs();
+        if (!client.Send("POST", "/", DynamoDbHeaders("DynamoDBStreams_20120810.GetRecords"),
+                         body, &response, &error)) {
+          return fail(error);
+        }
+        call_latencies.push_back(NowNs() - sent);
+        ++calls;
+        bytes += response.body.size();
+        if (response.status != 200) {
+          return fail("GetRecords returned HTTP " + std::to_string(response.status) + ": " +
+                      response.body.substr(0, 400));
+        }
+        // A fresh document per page: a reused one keeps every earlier page's
+        // memory in its allocator.
+        rapidjson::Document page;
+        page.Parse(response.body.data(), response.body.size());
+        if (page.HasParseError() || !page.HasMember("Records")) {
+          return fail("GetRecords returned a body without Records");
+        }
+        size_t batch = page["Records"].Size();
+        records += batch;
+        round_records += batch;
+        auto next = page.FindMember("NextShardIterator");
+        iterator = next == page.MemberEnd() || next->value.IsNull() ? "" : next->value.GetString();
+        if (batch == 0) break;  // An empty batch from an open shard: caught up.
       }
-      call_latencies.push_back(NowNs() - sent);
-      ++calls;
-      bytes += response.body.size();
-      if (response.status != 200) {
-        return fail("GetRecords returned HTTP " + std::to_string(response.status) + ": " +
-                    response.body.substr(0, 400));
-      }
-      // A fresh document per page: a reused one keeps every earlier page's
-      // memory in its allocator.
-      rapidjson::Document page;
-      page.Parse(response.body.data(), response.body.size());
-      if (page.HasParseError() || !page.HasMember("Records")) {
-        return fail("GetRecords returned a body without Records");
-      }
-      size_t batch = page["Records"].Size();
-      records += batch;
-      auto next = page.FindMember("NextShardIterator");
-      iterator = next == page.MemberEnd() || next->value.IsNull() ? "" : next->value.GetString();
-      // An empty batch from an open shard means the reader has caught up.
-      if (batch == 0 && options.expected_records == 0) break;
+      any_open = any_open || !iterator.empty();
+    }
+    if (!any_open) break;
+    if (round_records == 0) {
+      if (options.expected_records == 0 && !options.tail) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(options.poll_gap_ms));
     }
   }
   double seconds = static_cast<double>(NowNs() - start) / 1e9;
@@ -429,6 +453,10 @@ int main(int argc, char** argv) {
   drain_command->add_option("--limit", drain.limit, "Limit of each GetRecords call")
       ->check(CLI::Range(1, 1000));
   drain_command->add_option("--max-seconds", drain.max_seconds, "give up after this long");
+  drain_command->add_flag("--tail", drain.tail,
+                          "keep polling until --max-seconds, as a consumer tailing the stream");
+  drain_command->add_option("--poll-gap-ms", drain.poll_gap_ms,
+                            "pause after a round of the shards that returned no records");
 
   InboxOptions inbox;
   std::string inbox_target;

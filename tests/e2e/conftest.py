@@ -161,16 +161,24 @@ def write_config(directory, text):
     return path
 
 
-def read_stream(server, stream_arn, limit=1000):
-    """Reads every record of the stream's shard from TRIM_HORIZON, in order.
-
-    Follows NextShardIterator until a read returns no records or the closed
-    shard returns no NextShardIterator.
-    """
+def list_shards(server, stream_arn):
+    """Returns every shard of the stream, following DescribeStream's pages."""
     streams = server.client("dynamodbstreams")
-    shard = streams.describe_stream(StreamArn=stream_arn)["StreamDescription"]["Shards"][0]
-    iterator = streams.get_shard_iterator(StreamArn=stream_arn, ShardId=shard["ShardId"],
-                                          ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+    shards, request = [], {"StreamArn": stream_arn}
+    while True:
+        description = streams.describe_stream(**request)["StreamDescription"]
+        shards += description["Shards"]
+        if "LastEvaluatedShardId" not in description:
+            return shards
+        request["ExclusiveStartShardId"] = description["LastEvaluatedShardId"]
+
+
+def read_shard(server, stream_arn, shard_id, limit=1000, iterator_type="TRIM_HORIZON"):
+    """Reads a shard's records from `iterator_type` until a read returns none
+    or the closed shard returns no NextShardIterator."""
+    streams = server.client("dynamodbstreams")
+    iterator = streams.get_shard_iterator(StreamArn=stream_arn, ShardId=shard_id,
+                                          ShardIteratorType=iterator_type)["ShardIterator"]
     records = []
     while iterator:
         response = streams.get_records(ShardIterator=iterator, Limit=limit)
@@ -179,6 +187,15 @@ def read_stream(server, stream_arn, limit=1000):
             break
         iterator = response.get("NextShardIterator")
     return records
+
+
+def read_stream(server, stream_arn, limit=1000):
+    """Reads every record of every shard of the stream from TRIM_HORIZON and
+    returns them in sequence-number order, which is the order of the writes."""
+    records = []
+    for shard in list_shards(server, stream_arn):
+        records += read_shard(server, stream_arn, shard["ShardId"], limit)
+    return sorted(records, key=lambda record: int(record["dynamodb"]["SequenceNumber"]))
 
 
 def wait_for(predicate, timeout=10.0, interval=0.02):

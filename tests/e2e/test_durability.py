@@ -8,7 +8,7 @@ import threading
 import pytest
 from botocore.exceptions import BotoCoreError
 
-from conftest import read_stream, run_tidings, wait_for, write_config
+from conftest import list_shards, read_stream, run_tidings, wait_for, write_config
 
 TABLE = "Orders"
 WRITER_THREADS = 4
@@ -58,9 +58,13 @@ def write_orders(ddb, thread_index, acked, errors):
         errors.append(error)
 
 
-@pytest.mark.parametrize("durability", ["sync", "async"])
-def test_kill9_loses_no_acknowledged_write(make_server, durability):
-    server = make_server()
+# The third case rolls stream shards over every second while the writers
+# run, so the pipeline and the stream cross several shard generations.
+@pytest.mark.parametrize("durability,stream_args", [
+    ("sync", []), ("async", []), ("sync", ["--stream-shards", "3", "--stream-shard-period", "1s"])],
+    ids=["sync", "async", "sync-rollover"])
+def test_kill9_loses_no_acknowledged_write(make_server, durability, stream_args):
+    server = make_server(extra_args=stream_args)
     server.start(durability=durability)
     stream_arn = create_orders_table(server)
     clients = [server.client("dynamodb") for _ in range(WRITER_THREADS)]
@@ -100,6 +104,12 @@ def test_kill9_loses_no_acknowledged_write(make_server, durability):
         expected = ["INSERT", "MODIFY"] if item["status"]["S"] == "shipped" else ["INSERT"]
         assert events[order] == expected, order
     assert set(events) == set(items)
+
+    if stream_args:
+        # The marker below then lands in a later shard generation than the
+        # writes before the kill.
+        assert wait_for(lambda: any("ParentShardId" in shard
+                                    for shard in list_shards(server, stream_arn)), timeout=30)
 
     # Each shipped order notifies its user exactly once. A marker order shipped
     # after the restart shows the pipeline has passed every earlier record.
@@ -190,15 +200,17 @@ def test_iterator_survives_restart(server):
     ddb = server.client("dynamodb")
     put_processing(ddb, "ORD-1", "user-1")
     streams = server.client("dynamodbstreams")
-    shard_id = streams.describe_stream(
-        StreamArn=stream_arn)["StreamDescription"]["Shards"][0]["ShardId"]
-    shard_iterator = streams.get_shard_iterator(StreamArn=stream_arn, ShardId=shard_id,
-                                                ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+    shard_iterators = [
+        streams.get_shard_iterator(StreamArn=stream_arn, ShardId=shard["ShardId"],
+                                   ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
+        for shard in list_shards(server, stream_arn)]
 
     server.restart()
-    response = server.client("dynamodbstreams").get_records(ShardIterator=shard_iterator)
+    streams = server.client("dynamodbstreams")
+    records = [record for shard_iterator in shard_iterators
+               for record in streams.get_records(ShardIterator=shard_iterator)["Records"]]
 
-    assert [r["dynamodb"]["Keys"]["orderId"]["S"] for r in response["Records"]] == ["ORD-1"]
+    assert [r["dynamodb"]["Keys"]["orderId"]["S"] for r in records] == ["ORD-1"]
 
 
 def test_second_server_same_data_dir(server):

@@ -63,6 +63,28 @@ def test_unknown_operation(server, orders):
     assert_unchanged(orders)
 
 
+@pytest.mark.parametrize("operation, feature", [
+    ("ExecuteStatement", "PartiQL"), ("BatchExecuteStatement", "PartiQL"),
+    ("CreateBackup", "on-demand backups"), ("RestoreTableToPointInTime", "point-in-time recovery"),
+    ("CreateGlobalTable", "global tables"), ("ExportTableToPointInTime", "exports to S3"),
+])
+def test_unsupported_operation_named(server, orders, operation, feature):
+    status, body = post_raw(server, f"DynamoDB_20120810.{operation}", b"{}")
+
+    assert status == 400
+    assert body["__type"].endswith("#UnknownOperationException")
+    assert body["message"] == f"{operation} is part of DynamoDB's {feature}, which tidings does not support"
+    assert_unchanged(orders)
+
+
+def test_partiql_from_cli_rejected(server, orders):
+    result = server.aws("dynamodb", "execute-statement", "--statement",
+                        f'SELECT * FROM "{TABLE}"', check=False)
+
+    assert result.returncode != 0
+    assert "PartiQL" in result.stderr
+
+
 def test_unknown_streams_operation(server):
     status, body = post_raw(server, "DynamoDBStreams_20120810.Nope", b"{}")
 
@@ -290,6 +312,68 @@ def test_invalid_attribute_value(server, orders):
 
     assert status == 400
     assert reply["__type"].endswith("#ValidationException")
+    assert_unchanged(orders)
+
+
+@pytest.mark.parametrize("value, message", [
+    ({"N": 12}, "NUMBER_VALUE cannot be converted to String"),
+    ({"S": True}, "BOOLEAN_VALUE cannot be converted to String"),
+    ({"BOOL": "true"}, "STRING_VALUE cannot be converted to Boolean"),
+    ({"L": {}}, "START_OBJECT cannot be converted to List"),
+    ({"M": []}, "START_ARRAY cannot be converted to Map"),
+    ({"SS": ["a", 1]}, "NUMBER_VALUE cannot be converted to String"),
+])
+def test_attribute_value_of_wrong_json_type(server, orders, value, message):
+    body = json.dumps({"TableName": TABLE,
+                       "Item": {"orderId": {"S": "ORD-2"}, "bad": value}}).encode()
+
+    status, reply = post_raw(server, "DynamoDB_20120810.PutItem", body)
+
+    assert status == 400
+    assert reply["__type"].endswith("#SerializationException")
+    assert reply["message"] == message
+    assert_unchanged(orders)
+
+
+@pytest.mark.parametrize("number", ["NaN", "Infinity", "-Infinity", " 1", "1 ", "1e", "--1"])
+def test_invalid_number_forms(orders, number):
+    code, message, _ = rejected(orders.put_item, TableName=TABLE,
+                                Item={"orderId": {"S": "ORD-2"}, "total": {"N": number}})
+
+    assert code == "ValidationException"
+    assert "numeric" in message
+    assert_unchanged(orders)
+
+
+@pytest.mark.parametrize("names, values, message", [
+    ({"#s": "status", "#a.b": "x"}, None,
+     'ExpressionAttributeNames contains invalid key: Syntax error; key: "#a.b"'),
+    ({"#s": "status", "s": "x"}, None,
+     'ExpressionAttributeNames contains invalid key: Syntax error; key: "s"'),
+    ({"#s": ""}, None, 'ExpressionAttributeNames contains invalid value: Empty attribute name; key: "#s"'),
+    ({"#s": "status"}, {":v": {"S": "x"}, ":v-x": {"S": "y"}},
+     'ExpressionAttributeValues contains invalid key: Syntax error; key: ":v-x"'),
+])
+def test_invalid_placeholder_rejected(orders, names, values, message):
+    request = {"TableName": TABLE, "Key": KEY, "UpdateExpression": "SET #s = :v",
+               "ExpressionAttributeNames": names,
+               "ExpressionAttributeValues": values or {":v": {"S": "x"}}}
+
+    code, actual, _ = rejected(orders.update_item, **request)
+
+    assert code == "ValidationException"
+    assert actual == message
+    assert_unchanged(orders)
+
+
+def test_number_of_wrong_json_type_in_expression_value(server, orders):
+    body = json.dumps({"TableName": TABLE, "Key": KEY, "UpdateExpression": "SET total = :v",
+                       "ExpressionAttributeValues": {":v": {"N": 123}}}).encode()
+
+    status, reply = post_raw(server, "DynamoDB_20120810.UpdateItem", body)
+
+    assert status == 400
+    assert reply["__type"].endswith("#SerializationException")
     assert_unchanged(orders)
 
 

@@ -2,7 +2,7 @@
 conditions and ReturnValues, through boto3 and the AWS CLI."""
 
 import json
-from decimal import Decimal
+from decimal import Context, Decimal
 
 import boto3
 import pytest
@@ -12,8 +12,8 @@ TABLE = "Things"
 KEY = {"id": {"S": "thing-1"}}
 
 # One attribute of each DynamoDB type. Numbers are written with leading and
-# trailing zeros, which tidings returns exactly as written. AWS DynamoDB
-# trims them instead, so "0012.500" comes back from AWS as "12.5".
+# trailing zeros, which tidings trims as DynamoDB does: "0012.500" comes back
+# as "12.5" (see as_returned).
 EVERY_TYPE = {
     "id": {"S": "thing-1"},
     "text": {"S": "héllo ✓ \"quoted\""},
@@ -35,6 +35,29 @@ EVERY_TYPE = {
 }
 
 SET_TYPES = ("SS", "NS", "BS")
+
+
+def number_as_returned(text):
+    """DynamoDB's form of a number: plain notation, no redundant zeros."""
+    value = Context(prec=38).normalize(Decimal(text))
+    return "0" if value.is_zero() else format(value, "f")
+
+
+def as_returned(value):
+    """The attribute map or value as DynamoDB returns it after a write."""
+    if isinstance(value, dict) and len(value) == 1:
+        (kind, body), = value.items()
+        if kind == "N":
+            return {"N": number_as_returned(body)}
+        if kind == "NS":
+            return {"NS": [number_as_returned(member) for member in body]}
+        if kind == "M":
+            return {"M": as_returned(body)}
+        if kind == "L":
+            return {"L": [as_returned(member) for member in body]}
+        if kind in ("S", "B", "BOOL", "NULL", "SS", "BS"):
+            return value
+    return {name: as_returned(member) for name, member in value.items()}
 
 
 def create_table(server):
@@ -79,26 +102,56 @@ def test_every_type_round_trip(server):
     item = get(ddb)
 
     assert set(item) == set(EVERY_TYPE)
-    for name, value in normalized(EVERY_TYPE).items():
+    for name, value in normalized(as_returned(EVERY_TYPE)).items():
         assert normalized(item)[name] == value, name
 
 
-def test_numbers_byte_for_byte(server):
+def test_numbers_normalised(server):
     ddb = create_table(server)
     ddb.put_item(TableName=TABLE, Item=EVERY_TYPE)
 
     item = get(ddb)
 
-    assert item["count"] == {"N": "0012.500"}
-    assert item["negative"] == {"N": "-0.0100"}
+    assert item["count"] == {"N": "12.5"}
+    assert item["negative"] == {"N": "-0.01"}
     assert item["big"] == {"N": "12345678901234567890123456789012345678"}
-    assert item["address"]["M"]["zip"] == {"N": "0150"}
-    assert item["address"]["M"]["inner"]["M"]["deep"]["L"][0] == {"N": "1.0"}
-    assert item["lines"]["L"][1] == {"N": "2.50"}
-    assert sorted(item["sizes"]["NS"]) == ["-3", "002", "1.50"]
+    assert item["address"]["M"]["zip"] == {"N": "150"}
+    assert item["address"]["M"]["inner"]["M"]["deep"]["L"][0] == {"N": "1"}
+    assert item["lines"]["L"][1] == {"N": "2.5"}
+    assert sorted(item["sizes"]["NS"]) == ["-3", "1.5", "2"]
 
 
-def test_numbers_byte_for_byte_raw(server):
+@pytest.mark.parametrize("written, returned", [
+    ("0", "0"), ("-0.000", "0"), ("0E+5", "0"), ("007", "7"), ("+7", "7"),
+    ("1.5E+2", "150"), ("1e3", "1000"), ("-2.50e-3", "-0.0025"), ("123.4500", "123.45"),
+    ("1E+125", "1" + "0" * 125), ("1E-130", "0." + "0" * 129 + "1"),
+])
+def test_number_forms(server, written, returned):
+    ddb = create_table(server)
+    ddb.put_item(TableName=TABLE, Item={"id": {"S": "n"}, "n": {"N": written},
+                                        "ns": {"NS": [written, "42"]}})
+
+    item = get(ddb, {"id": {"S": "n"}})
+
+    assert item["n"] == {"N": returned}
+    assert sorted(item["ns"]["NS"]) == sorted([returned, "42"])
+
+
+def test_numeric_keys_equal_by_value(server):
+    ddb = server.client("dynamodb")
+    ddb.create_table(
+        TableName="ByNumber", KeySchema=[{"AttributeName": "n", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "n", "AttributeType": "N"}],
+        BillingMode="PAY_PER_REQUEST")
+
+    ddb.put_item(TableName="ByNumber", Item={"n": {"N": "10.0"}, "v": {"S": "first"}})
+    ddb.put_item(TableName="ByNumber", Item={"n": {"N": "1E1"}, "v": {"S": "second"}})
+
+    items = ddb.scan(TableName="ByNumber")["Items"]
+    assert items == [{"n": {"N": "10"}, "v": {"S": "second"}}]
+
+
+def test_numbers_normalised_raw(server):
     """Reads the response body itself, so no client library can reformat it."""
     create_table(server)
     status, _ = server.http("POST", "/", body={
@@ -112,7 +165,7 @@ def test_numbers_byte_for_byte_raw(server):
                                         "Content-Type": "application/x-amz-json-1.0"})
 
     assert status == 200
-    assert body["Item"]["n"] == {"N": "0012.500"}
+    assert body["Item"]["n"] == {"N": "12.5"}
 
 
 def test_every_type_scan(server):
@@ -122,7 +175,7 @@ def test_every_type_scan(server):
     items = ddb.scan(TableName=TABLE)["Items"]
 
     assert len(items) == 1
-    assert normalized(items[0]) == normalized(EVERY_TYPE)
+    assert normalized(items[0]) == normalized(as_returned(EVERY_TYPE))
 
 
 def test_put_replaces_whole_item(server):
@@ -156,7 +209,7 @@ def test_update_set_every_type(server):
         ExpressionAttributeNames={f"#a{i}": name for i, name in enumerate(names)},
         ExpressionAttributeValues={f":v{i}": EVERY_TYPE[name] for i, name in enumerate(names)})
 
-    assert normalized(get(ddb)) == normalized(EVERY_TYPE)
+    assert normalized(get(ddb)) == normalized(as_returned(EVERY_TYPE))
 
 
 def test_update_set_and_remove(server):
@@ -378,7 +431,8 @@ def test_cli_put_every_type(server):
     fetched = server.aws("dynamodb", "get-item", "--table-name", TABLE,
                          "--key", '{"id":{"S":"cli-1"}}')
 
-    assert fetched["Item"] == item
+    assert fetched["Item"] == as_returned(item)
+    assert fetched["Item"]["n"] == {"N": "12.5"}
 
 
 def test_get_missing_item(server):
@@ -400,7 +454,7 @@ def test_get_projection(server):
 
 
 def test_resource_api_decimals(server):
-    """boto3's resource API sends numbers as Decimal, and their digits come back unchanged."""
+    """boto3's resource API sends numbers as Decimal; they come back equal, normalised."""
     create_table(server)
     table = boto3.resource("dynamodb", endpoint_url=server.url, region_name="us-east-1",
                            aws_access_key_id="test", aws_secret_access_key="test").Table(TABLE)
@@ -410,7 +464,72 @@ def test_resource_api_decimals(server):
     item = table.get_item(Key={"id": "res-1"})["Item"]
 
     assert item["price"] == Decimal("12.50")
-    assert str(item["price"]) == "12.50"
+    assert str(item["price"]) == "12.5"
     assert item["tags"] == {"a", "b"}
     assert item["nested"] == {"qty": Decimal(3), "ok": True, "none": None}
     assert item["raw"].value == b"\x00\x01"
+
+
+def post(server, operation, body):
+    return server.http("POST", "/", body=body, headers={
+        "X-Amz-Target": f"DynamoDB_20120810.{operation}",
+        "Content-Type": "application/x-amz-json-1.0"})
+
+
+@pytest.mark.parametrize("operation, request_body", [
+    ("PutItem", {"Item": {"id": {"S": "thing-1"}, "status": {"S": "new"}}}),
+    ("UpdateItem", {"Key": KEY, "UpdateExpression": "SET qty = :one",
+                    "ExpressionAttributeValues": {":one": {"N": "1"}, ":closed": {"S": "closed"}}}),
+    ("DeleteItem", {"Key": KEY}),
+])
+def test_failed_condition_returns_old_item(server, operation, request_body):
+    ddb = create_table(server)
+    original = put_order(ddb)
+    body = {"TableName": TABLE, "ConditionExpression": "#s = :closed",
+            "ExpressionAttributeNames": {"#s": "status"},
+            "ExpressionAttributeValues": {":closed": {"S": "closed"}},
+            "ReturnValuesOnConditionCheckFailure": "ALL_OLD", **request_body}
+
+    status, reply = post(server, operation, body)
+
+    assert status == 400
+    assert reply["__type"].endswith("#ConditionalCheckFailedException")
+    assert reply["Item"] == original
+    assert get(ddb) == original
+
+
+def test_failed_condition_without_return_values(server):
+    ddb = create_table(server)
+    put_order(ddb)
+
+    status, reply = post(server, "DeleteItem", {
+        "TableName": TABLE, "Key": KEY, "ConditionExpression": "attribute_not_exists(id)",
+        "ReturnValuesOnConditionCheckFailure": "NONE"})
+
+    assert status == 400
+    assert "Item" not in reply
+
+
+def test_failed_condition_on_missing_item(server):
+    create_table(server)
+
+    status, reply = post(server, "PutItem", {
+        "TableName": TABLE, "Item": KEY, "ConditionExpression": "attribute_exists(id)",
+        "ReturnValuesOnConditionCheckFailure": "ALL_OLD"})
+
+    assert status == 400
+    assert reply["__type"].endswith("#ConditionalCheckFailedException")
+    assert "Item" not in reply
+
+
+def test_return_values_on_failure_invalid(server):
+    ddb = create_table(server)
+    put_order(ddb)
+
+    status, reply = post(server, "DeleteItem", {
+        "TableName": TABLE, "Key": KEY, "ReturnValuesOnConditionCheckFailure": "ALL_NEW"})
+
+    assert status == 400
+    assert reply["__type"].endswith("#ValidationException")
+    assert "returnValuesOnConditionCheckFailure" in reply["message"]
+    assert get(ddb) is not None

@@ -2,7 +2,7 @@
 
 import urllib.request
 
-from conftest import wait_for
+from conftest import read_stream, wait_for
 
 
 def create_orders_table(server):
@@ -85,10 +85,7 @@ def test_restart_keeps_everything(server):
     assert item_after == item_before
     streams = server.client("dynamodbstreams")
     arn = streams.list_streams(TableName="Orders")["Streams"][0]["StreamArn"]
-    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
-    iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard,
-                                          ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
-    records = streams.get_records(ShardIterator=iterator)["Records"]
+    records = read_stream(server, arn)
     assert [r["eventName"] for r in records] == ["INSERT", "MODIFY"]
     # Give the pipeline time to act if it were going to notify again.
     put_processing_order(server, "ORD-009")

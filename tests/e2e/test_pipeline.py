@@ -322,7 +322,7 @@ def test_templates(make_server, tmp_path):
     shipped = notification_titled(server, "user-7", "Order ORD-7 is shipped")
     created = notification_titled(server, "user-7", "New order ORD-7")
 
-    assert shipped["content"] == "ORD-7: processing -> shipped, total 129.50, MODIFY"
+    assert shipped["content"] == "ORD-7: processing -> shipped, total 129.5, MODIFY"
     assert shipped["action_url"] == "https://shop.example/orders/ORD-7"
     assert shipped["category"] == "order_update"
     # A path missing from the record renders as nothing: an INSERT has no old image.

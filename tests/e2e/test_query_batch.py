@@ -219,3 +219,47 @@ def test_parallel_scan_rejects_bad_segment(server):
     with pytest.raises(botocore.exceptions.ClientError) as error:
         dynamodb.scan(TableName="Events", Segment=3, TotalSegments=3)
     assert error.value.response["Error"]["Code"] == "ValidationException"
+
+
+@pytest.mark.parametrize("range_type, written, expected", [
+    ("N", ["10", "-2.5", "0.001", "-100", "3E2"], ["-100", "-2.5", "0.001", "10", "300"]),
+    ("S", ["b", "B", "a", "ab", "aa"], ["B", "a", "aa", "ab", "b"]),
+    ("B", [b"\x02", b"\x00\xff", b"\x01", b"\x00"], [b"\x00", b"\x00\xff", b"\x01", b"\x02"]),
+])
+def test_sort_order_per_key_type(server, range_type, written, expected):
+    dynamodb = server.client("dynamodb")
+    create_events_table(dynamodb, range_type=range_type)
+    for value in written:
+        dynamodb.put_item(TableName="Events", Item={"user": {"S": "u"}, "at": {range_type: value}})
+
+    items = dynamodb.query(TableName="Events", KeyConditionExpression="#u = :u",
+                           ExpressionAttributeNames={"#u": "user"},
+                           ExpressionAttributeValues={":u": {"S": "u"}}, ConsistentRead=True)["Items"]
+    backwards = dynamodb.query(TableName="Events", KeyConditionExpression="#u = :u",
+                               ExpressionAttributeNames={"#u": "user"},
+                               ExpressionAttributeValues={":u": {"S": "u"}},
+                               ScanIndexForward=False)["Items"]
+
+    assert [item["at"][range_type] for item in items] == expected
+    assert [item["at"][range_type] for item in backwards] == expected[::-1]
+
+
+def test_query_select_modes(server):
+    dynamodb = server.client("dynamodb")
+    create_events_table(dynamodb)
+    put_events(dynamodb, "u1", [1, 2, 3])
+    query = dict(TableName="Events", KeyConditionExpression="#u = :u",
+                 ExpressionAttributeNames={"#u": "user"}, ExpressionAttributeValues={":u": {"S": "u1"}})
+
+    everything = dynamodb.query(Select="ALL_ATTRIBUTES", **query)
+    specific = dynamodb.query(Select="SPECIFIC_ATTRIBUTES", ProjectionExpression="kind", **query)
+    counted = dynamodb.query(Select="COUNT", **query)
+
+    assert everything["Items"][0] == {"user": {"S": "u1"}, "at": {"N": "1"}, "kind": {"S": "odd"}}
+    assert specific["Items"] == [{"kind": {"S": "odd"}}, {"kind": {"S": "even"}}, {"kind": {"S": "odd"}}]
+    assert "Items" not in counted
+    assert counted["Count"] == 3
+    for select in ("ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES"):
+        with pytest.raises(botocore.exceptions.ClientError) as raised:
+            dynamodb.query(Select=select, **query)
+        assert raised.value.response["Error"]["Code"] == "ValidationException"

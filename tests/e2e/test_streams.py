@@ -11,8 +11,15 @@ from botocore.exceptions import ClientError
 from conftest import read_stream
 
 TABLE = "Orders"
+
+
+@pytest.fixture
+def server(make_server):
+    """A server whose streams have one shard, so these tests of one shard's
+    reads can use Shards[0]; tests/e2e/test_stream_shards.py covers several."""
+    return make_server(extra_args=["--stream-shards", "1"]).start()
 KEY = {"orderId": {"S": "ORD-1"}}
-FIRST = {"orderId": {"S": "ORD-1"}, "status": {"S": "processing"}, "total": {"N": "12.50"}}
+FIRST = {"orderId": {"S": "ORD-1"}, "status": {"S": "processing"}, "total": {"N": "12.5"}}
 
 # The images each view type puts in INSERT, MODIFY and REMOVE records.
 EXPECTED_IMAGES = {

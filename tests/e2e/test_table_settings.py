@@ -45,6 +45,21 @@ def test_ttl_enable_twice_rejected(sessions):
     assert error.value.response["Error"]["Code"] == "ValidationException"
 
 
+def test_ttl_attribute_name_limit(sessions):
+    _, dynamodb = sessions
+    with pytest.raises(botocore.exceptions.ClientError) as error:
+        dynamodb.update_time_to_live(
+            TableName="Sessions",
+            TimeToLiveSpecification={"Enabled": True, "AttributeName": "e" * 256})
+
+    assert error.value.response["Error"]["Code"] == "ValidationException"
+    assert "255" in error.value.response["Error"]["Message"]
+    description = dynamodb.describe_time_to_live(TableName="Sessions")["TimeToLiveDescription"]
+    assert description["TimeToLiveStatus"] == "DISABLED"
+    dynamodb.update_time_to_live(
+        TableName="Sessions", TimeToLiveSpecification={"Enabled": True, "AttributeName": "e" * 255})
+
+
 def test_ttl_deletes_expired_items(sessions):
     server, dynamodb = sessions
     enable_ttl(dynamodb)

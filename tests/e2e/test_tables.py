@@ -245,3 +245,120 @@ def test_waiter_table_exists(server):
     ddb.delete_table(TableName="Waited")
     ddb.get_waiter("table_not_exists").wait(TableName="Waited",
                                             WaiterConfig={"Delay": 1, "MaxAttempts": 5})
+
+
+def test_delete_description_omits_schema(server):
+    ddb = server.client("dynamodb")
+    create_table(ddb, "Doomed")
+    ddb.put_item(TableName="Doomed", Item={"id": {"S": "x"}})
+
+    deleted = ddb.delete_table(TableName="Doomed")["TableDescription"]
+
+    assert deleted["TableStatus"] == "DELETING"
+    assert re.fullmatch(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+                        deleted["TableId"])
+    assert deleted["TableArn"].endswith(":table/Doomed")
+    assert deleted["ItemCount"] == 1
+    for absent in ("CreationDateTime", "KeySchema", "AttributeDefinitions"):
+        assert absent not in deleted
+    assert deleted["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    assert deleted["ProvisionedThroughput"]["ReadCapacityUnits"] == 0
+
+
+def test_update_billing_mode(server):
+    ddb = server.client("dynamodb")
+    create_table(ddb, "Billed")
+
+    provisioned = ddb.update_table(
+        TableName="Billed", BillingMode="PROVISIONED",
+        ProvisionedThroughput={"ReadCapacityUnits": 5, "WriteCapacityUnits": 7})["TableDescription"]
+    raised = ddb.update_table(
+        TableName="Billed",
+        ProvisionedThroughput={"ReadCapacityUnits": 9, "WriteCapacityUnits": 7})["TableDescription"]
+    on_demand = ddb.update_table(TableName="Billed", BillingMode="PAY_PER_REQUEST")
+
+    assert "BillingModeSummary" not in provisioned
+    assert provisioned["ProvisionedThroughput"]["ReadCapacityUnits"] == 5
+    assert provisioned["ProvisionedThroughput"]["WriteCapacityUnits"] == 7
+    assert raised["ProvisionedThroughput"]["ReadCapacityUnits"] == 9
+    assert on_demand["TableDescription"]["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    described = ddb.describe_table(TableName="Billed")["Table"]
+    assert described["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+    assert described["ProvisionedThroughput"]["ReadCapacityUnits"] == 0
+
+
+def test_update_billing_mode_rejected(server):
+    ddb = server.client("dynamodb")
+    create_table(ddb, "Billed")
+
+    assert error_code(ddb.update_table, TableName="Billed",
+                      BillingMode="PROVISIONED") == "ValidationException"
+    assert error_code(ddb.update_table, TableName="Billed",
+                      ProvisionedThroughput={"ReadCapacityUnits": 1,
+                                             "WriteCapacityUnits": 1}) == "ValidationException"
+    described = ddb.describe_table(TableName="Billed")["Table"]
+    assert described["BillingModeSummary"]["BillingMode"] == "PAY_PER_REQUEST"
+
+
+def test_update_same_billing_mode_keeps_stream(server):
+    ddb = server.client("dynamodb")
+    created = create_table(ddb, "Streamed", StreamSpecification={
+        "StreamEnabled": True, "StreamViewType": "KEYS_ONLY"})
+
+    updated = ddb.update_table(TableName="Streamed", BillingMode="PAY_PER_REQUEST")
+
+    assert updated["TableDescription"]["LatestStreamArn"] == created["LatestStreamArn"]
+    assert updated["TableDescription"]["StreamSpecification"] == {
+        "StreamEnabled": True, "StreamViewType": "KEYS_ONLY"}
+
+
+def test_update_with_nothing_rejected(server):
+    ddb = server.client("dynamodb")
+    create_table(ddb, "Idle")
+
+    with pytest.raises(ClientError) as raised:
+        ddb.update_table(TableName="Idle")
+
+    assert raised.value.response["Error"]["Code"] == "ValidationException"
+    assert raised.value.response["Error"]["Message"].startswith("At least one of")
+
+
+def definitions_request(definitions, key_name="xyz"):
+    return {"TableName": "Broken", "BillingMode": "PAY_PER_REQUEST",
+            "KeySchema": [{"AttributeName": key_name, "KeyType": "HASH"}],
+            "AttributeDefinitions": definitions}
+
+
+@pytest.mark.parametrize("request_body, message", [
+    (definitions_request([{"AttributeName": "xyz", "AttributeType": "S"},
+                          {"AttributeName": "xyz", "AttributeType": "N"}]),
+     "Duplicate AttributeName xyz"),
+    (definitions_request([{"AttributeType": "S"}]),
+     "Value null at 'attributeDefinitions.1.member.attributeName'"),
+    (definitions_request([{"AttributeName": "xyz"}]),
+     "Value null at 'attributeDefinitions.1.member.attributeType'"),
+    (definitions_request([{"AttributeName": "k" * 256, "AttributeType": "S"}], "k" * 256),
+     "Member must have length less than or equal to 255"),
+    (definitions_request([{"AttributeName": "short", "AttributeType": "S"}], "k" * 256),
+     "at 'keySchema.1.member.attributeName' failed to satisfy constraint: Member must have "
+     "length less than or equal to 255"),
+])
+def test_invalid_definitions_rejected(server, request_body, message):
+    status, body = server.http("POST", "/", body=request_body, headers={
+        "X-Amz-Target": "DynamoDB_20120810.CreateTable",
+        "Content-Type": "application/x-amz-json-1.0"})
+
+    assert status == 400
+    assert body["__type"].endswith("#ValidationException")
+    assert message in body["message"]
+    assert server.client("dynamodb").list_tables()["TableNames"] == []
+
+
+def test_key_name_of_255_bytes(server):
+    ddb = server.client("dynamodb")
+    name = "k" * 255
+
+    create_table(ddb, "LongKey", hash_key=(name, "S"))
+    ddb.put_item(TableName="LongKey", Item={name: {"S": "v"}})
+
+    assert ddb.get_item(TableName="LongKey", Key={name: {"S": "v"}})["Item"] == {name: {"S": "v"}}

@@ -3,6 +3,8 @@
 import botocore.exceptions
 import pytest
 
+from conftest import read_stream
+
 
 @pytest.fixture
 def accounts(server):
@@ -105,10 +107,7 @@ def test_transaction_stream_records(accounts, server):
     accounts.transact_write_items(**transfer(1))
     streams = server.client("dynamodbstreams")
     arn = streams.list_streams(TableName="Accounts")["Streams"][0]["StreamArn"]
-    shard = streams.describe_stream(StreamArn=arn)["StreamDescription"]["Shards"][0]["ShardId"]
-    iterator = streams.get_shard_iterator(StreamArn=arn, ShardId=shard,
-                                          ShardIteratorType="TRIM_HORIZON")["ShardIterator"]
-    records = streams.get_records(ShardIterator=iterator)["Records"]
+    records = read_stream(server, arn)
     assert [r["eventName"] for r in records] == ["INSERT", "INSERT", "MODIFY", "MODIFY"]
 
 
