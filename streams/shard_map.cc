@@ -241,6 +241,12 @@ absl::Status ShardMap::RollOver(uint64_t stream_id) {
   }
 
   rocksdb::WriteBatch batch;
+  // A shard that received no record was clamped to end at its start, above
+  // the last number given out. Give out the numbers up to that end, so the
+  // next record is numbered at or after its new shard's start.
+  while (engine_->LastSequenceNumber() < closed.front().ending_sequence_number) {
+    engine_->AllocateSequenceNumber(&batch);
+  }
   for (const Shard& shard : closed) PutShard(shard, &batch);
   for (const Shard& shard : opened) PutShard(shard, &batch);
   if (auto s = engine_->Write(&batch); !s.ok()) return s;

@@ -414,22 +414,46 @@ STREAM_READERS = 2       # Concurrent consumers tailing the stream, as two Lambd
 READER_CONNECTIONS = 16  # Writer connections in both runs.
 
 
-def start_stream_readers(ctx, port, count, seconds):
+AWS_CALLS_PER_SHARD_SECOND = 5  # GetRecords calls per shard and second that AWS allows.
+
+
+def start_stream_readers(ctx, port, count, seconds, extra_args=()):
     """Start `count` tidings-load drain-stream processes that tail the stream."""
     command = [str(ctx.tool.binary), "drain-stream", "--target", f"127.0.0.1:{port}",
                "--table", wl.STREAM_TABLE, "--tail", "--limit", "1000",
-               "--max-seconds", f"{seconds:.1f}"]
+               "--max-seconds", f"{seconds:.1f}", *extra_args]
     return [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             for _ in range(count)]
+
+
+def load_with_readers(ctx, server, body, seconds, extra_args=()):
+    """Run the PutItem load while STREAM_READERS readers tail the stream.
+
+    Returns the load result and the readers' results."""
+    readers = start_stream_readers(ctx, server.port, STREAM_READERS, seconds, extra_args)
+    try:
+        result = ctx.tool.load(server.port, body, READER_CONNECTIONS, ctx.sizes.duration,
+                               ctx.sizes.warmup, operation="PutItem")
+    finally:
+        reads = []
+        for reader in readers:
+            out, err = reader.communicate(timeout=seconds + 60)
+            if reader.returncode != 0:
+                raise RuntimeError(f"stream reader failed: {err.strip()[:300]}")
+            reads.append(json.loads(out))
+    return result, reads
 
 
 def run_stream_readers(ctx):
     """PutItem on a streamed table, alone and while consumers poll GetRecords.
 
-    The same write load runs twice on one server: first with no stream reader,
-    then with STREAM_READERS processes that tail every shard from TRIM_HORIZON
-    (GetRecords, Limit 1000, pausing 250 ms when caught up). The difference is
-    what reading the stream costs the writers.
+    The same write load runs three times on one server. The first run has
+    no stream reader. In the second, STREAM_READERS processes read every
+    shard from TRIM_HORIZON as fast as they can (GetRecords, Limit 1000,
+    pausing 250 ms when caught up), so they also drain the first run's
+    records. In the third, the readers start at LATEST and call each shard
+    at most 5 times a second, as AWS allows. The differences are what
+    reading the stream costs the writers.
     """
     server = Tidings(ctx.workdir / "tidings-stream-readers", ctx.tidings, "async")
     server.start()
@@ -444,28 +468,32 @@ def run_stream_readers(ctx):
         log_point(ctx, "tidings-async", "put, 0 readers", READER_CONNECTIONS, alone)
 
         seconds = ctx.sizes.warmup + ctx.sizes.duration + 1.0
-        readers = start_stream_readers(ctx, server.port, STREAM_READERS, seconds)
-        try:
-            with_readers = ctx.tool.load(server.port, body("r1"), READER_CONNECTIONS,
-                                         ctx.sizes.duration, ctx.sizes.warmup,
-                                         operation="PutItem")
-        finally:
-            reads = []
-            for reader in readers:
-                out, err = reader.communicate(timeout=seconds + 60)
-                if reader.returncode != 0:
-                    raise RuntimeError(f"stream reader failed: {err.strip()[:300]}")
-                reads.append(json.loads(out))
+        with_readers, reads = load_with_readers(ctx, server, body("r1"), seconds)
         wl.check_load(with_readers, "PutItem with stream readers")
         log_point(ctx, "tidings-async", f"put, {STREAM_READERS} readers", READER_CONNECTIONS,
                   with_readers)
+        ctx.log(f"  readers read {sum(r['records'] for r in reads)} records in "
+                f"{sum(r['calls'] for r in reads)} GetRecords calls")
+
+        # Readers as Lambda polls on AWS: from LATEST, at most 5 calls per shard and second.
+        paced, paced_reads = load_with_readers(
+            ctx, server, body("r2"), seconds,
+            ["--start", "LATEST", "--calls-per-shard-second", str(AWS_CALLS_PER_SHARD_SECOND)])
+        wl.check_load(paced, "PutItem with paced stream readers")
+        log_point(ctx, "tidings-async", f"put, {STREAM_READERS} paced readers",
+                  READER_CONNECTIONS, paced)
+        ctx.log(f"  paced readers read {sum(r['records'] for r in paced_reads)} records in "
+                f"{sum(r['calls'] for r in paced_reads)} GetRecords calls")
+
         outcome["without_readers"] = alone
         outcome["with_readers"] = with_readers
         outcome["reader_results"] = reads
         outcome["throughput_ratio"] = (with_readers["throughput"] / alone["throughput"]
                                        if alone["throughput"] else None)
-        ctx.log(f"  readers read {sum(r['records'] for r in reads)} records in "
-                f"{sum(r['calls'] for r in reads)} GetRecords calls")
+        outcome["with_paced_readers"] = paced
+        outcome["paced_reader_results"] = paced_reads
+        outcome["paced_throughput_ratio"] = (paced["throughput"] / alone["throughput"]
+                                             if alone["throughput"] else None)
     finally:
         server.stop()
     return outcome

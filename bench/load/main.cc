@@ -121,6 +121,11 @@ struct DrainOptions {
   // pausing poll_gap_ms after a round of the shards that returned nothing.
   bool tail = false;
   int poll_gap_ms = 250;
+  // Where each shard's reading starts: TRIM_HORIZON or LATEST.
+  std::string start = "TRIM_HORIZON";
+  // When above 0, at most this many GetRecords calls per shard and second
+  // (AWS allows 5), one call per shard in each round.
+  double calls_per_shard_second = 0;
 };
 
 // Sends one Streams API call and parses its JSON reply.
@@ -195,7 +200,7 @@ int DrainStream(const DrainOptions& options) {
     if (!CallStreams(client, "GetShardIterator",
                      JsonObject({{"StreamArn", stream_arn},
                                  {"ShardId", shard_id},
-                                 {"ShardIteratorType", "TRIM_HORIZON"}}),
+                                 {"ShardIteratorType", options.start}}),
                      &reply, &error)) {
       return fail(error);
     }
@@ -206,12 +211,15 @@ int DrainStream(const DrainOptions& options) {
     return NowNs() >= deadline ||
            (options.expected_records > 0 && records >= options.expected_records);
   };
+  bool rate_limited = options.calls_per_shard_second > 0;
   while (!done()) {
     size_t round_records = 0;
     bool any_open = false;
+    int64_t round_start = NowNs();
     for (std::string& iterator : iterators) {
-      // Read this shard until it is caught up, then move to the next.
-      while (!iterator.empty() && !done()) {
+      // Read this shard until it is caught up (one call when rate limited),
+      // then move to the next.
+      for (int call = 0; !iterator.empty() && !done() && !(rate_limited && call > 0); ++call) {
         std::string body = JsonObject({{"ShardIterator", iterator}});
         body.pop_back();
         body += limit_suffix;
@@ -245,6 +253,12 @@ int DrainStream(const DrainOptions& options) {
       any_open = any_open || !iterator.empty();
     }
     if (!any_open) break;
+    if (rate_limited) {
+      auto round_ns = static_cast<int64_t>(1e9 / options.calls_per_shard_second);
+      int64_t wait_ns = round_start + round_ns - NowNs();
+      if (wait_ns > 0) std::this_thread::sleep_for(std::chrono::nanoseconds(wait_ns));
+      continue;
+    }
     if (round_records == 0) {
       if (options.expected_records == 0 && !options.tail) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(options.poll_gap_ms));
@@ -457,6 +471,11 @@ int main(int argc, char** argv) {
                           "keep polling until --max-seconds, as a consumer tailing the stream");
   drain_command->add_option("--poll-gap-ms", drain.poll_gap_ms,
                             "pause after a round of the shards that returned no records");
+  drain_command->add_option("--start", drain.start, "shard iterator type to start from")
+      ->check(CLI::IsMember({"TRIM_HORIZON", "LATEST"}));
+  drain_command->add_option("--calls-per-shard-second", drain.calls_per_shard_second,
+                            "at most this many GetRecords calls per shard and second; 0 for no "
+                            "limit (AWS allows 5)");
 
   InboxOptions inbox;
   std::string inbox_target;

@@ -504,3 +504,22 @@ def test_malformed_stream_arn_rejected(make_server):
     with pytest.raises(ClientError) as missing:
         streams.describe_stream(StreamArn=arn.replace(TABLE, "Missing"))
     assert error_code(missing) == "ResourceNotFoundException"
+
+
+def test_write_after_idle_rollovers_is_read(make_server):
+    server = make_server(extra_args=["--stream-shards", "2", "--stream-shard-period", "1s"]).start()
+    arn = create_table(server)
+    put(server, "ORD-1", 1)
+    # Let several generations roll over without a single write.
+    assert wait_for(lambda: len(closed_shards(server, arn)) >= 6, timeout=30)
+
+    put(server, "ORD-2", 1)
+    put(server, "ORD-1", 2)
+
+    records = read_by_lineage(server, arn, done=lambda: True)
+    assert sorted(key_and_version(record) for record in records) == [
+        ("ORD-1", 1), ("ORD-1", 2), ("ORD-2", 1)]
+    for shard in list_shards(server, arn):
+        start = int(shard["SequenceNumberRange"]["StartingSequenceNumber"])
+        for record in read_shard(server, arn, shard["ShardId"]):
+            assert int(record["dynamodb"]["SequenceNumber"]) >= start
