@@ -194,9 +194,17 @@ absl::StatusOr<std::string> DynamoDbApi::TransactWriteItems(const Request& reque
   std::optional<TableStore::TransactionToken> token;
   if (*token_text) token = TableStore::TransactionToken{**token_text, RequestHash(**items)};
 
+  // The items as each action saw them, kept for ReturnValuesOnConditionCheckFailure:
+  // MutateItems reads them all at one instant and returns no results on
+  // cancellation.
+  std::vector<TableStore::MutationResult> seen(actions.size());
   std::vector<TableStore::ItemMutation> mutations;
-  for (const WriteAction& action : actions) {
-    mutations.push_back({action.table, action.key, [&action](const std::optional<Item>& old_item) {
+  for (size_t i = 0; i < actions.size(); ++i) {
+    const WriteAction& action = actions[i];
+    TableStore::MutationResult* seen_item = &seen[i];
+    mutations.push_back({action.table, action.key,
+                         [&action, seen_item](const std::optional<Item>& old_item) {
+                           seen_item->old_item = old_item;
                            return Apply(action, old_item);
                          }});
   }
@@ -204,15 +212,7 @@ absl::StatusOr<std::string> DynamoDbApi::TransactWriteItems(const Request& reque
   auto result = tables_->MutateItems(mutations, token, &statuses);
   if (!result.ok()) {
     if (KindOf(result.status()) != ErrorKind::kTransactionCanceled) return result.status();
-    // MutateItems returns no results on cancellation, so re-read old items for
-    // ReturnValuesOnConditionCheckFailure.
-    std::vector<TableStore::MutationResult> old_items;
-    std::vector<std::pair<std::string, Item>> keys;
-    for (const WriteAction& action : actions) keys.emplace_back(action.table, action.key);
-    if (auto current = tables_->ReadItems(keys); current.ok()) {
-      for (auto& item : *current) old_items.push_back({std::move(item), std::nullopt});
-    }
-    return CancellationError(actions, statuses, old_items);
+    return CancellationError(actions, statuses, seen);
   }
   if (CapacityMeter* meter = CurrentCapacityMeter(); meter != nullptr && !result->replayed) {
     meter->SetTransactional();
