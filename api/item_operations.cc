@@ -64,6 +64,28 @@ absl::StatusOr<bool> ParseReturnOldOnFailure(const Request& request) {
   return value == "ALL_OLD";
 }
 
+// The return options of a single-item write.
+struct WriteOptions {
+  ReturnValues return_values = ReturnValues::kNone;
+  bool return_old_on_failure = false;  // ReturnValuesOnConditionCheckFailure=ALL_OLD.
+  bool collection_metrics = false;     // ReturnItemCollectionMetrics=SIZE.
+};
+
+absl::StatusOr<WriteOptions> ParseWriteOptions(const Request& request,
+                                               bool allow_updated_and_new) {
+  WriteOptions options;
+  auto return_values = ParseReturnValues(request, allow_updated_and_new);
+  if (!return_values.ok()) return return_values.status();
+  options.return_values = *return_values;
+  auto return_old_on_failure = ParseReturnOldOnFailure(request);
+  if (!return_old_on_failure.ok()) return return_old_on_failure.status();
+  options.return_old_on_failure = *return_old_on_failure;
+  auto collection_metrics = ParseReturnItemCollectionMetrics(request);
+  if (!collection_metrics.ok()) return collection_metrics.status();
+  options.collection_metrics = *collection_metrics;
+  return options;
+}
+
 // Fails with ConditionalCheckFailedException when the condition rejects
 // `old_item`. With `return_old` and an existing item, the error body carries
 // the item as "Item", read under the same lock as the condition.
@@ -109,12 +131,8 @@ absl::StatusOr<std::string> DynamoDbApi::PutItem(const Request& request) {
   if (!item.ok()) return item.status();
   auto expressions = ParseExpressions(request, "ConditionExpression", false, false);
   if (!expressions.ok()) return expressions.status();
-  auto return_values = ParseReturnValues(request, false);
-  if (!return_values.ok()) return return_values.status();
-  auto return_old_on_failure = ParseReturnOldOnFailure(request);
-  if (!return_old_on_failure.ok()) return return_old_on_failure.status();
-  auto collection_metrics = ParseReturnItemCollectionMetrics(request);
-  if (!collection_metrics.ok()) return collection_metrics.status();
+  auto options = ParseWriteOptions(request, false);
+  if (!options.ok()) return options.status();
   auto table = tables_->GetTable(*table_name);
   if (!table.ok()) return table.status();
   if (auto s = CheckItemSize(*item); !s.ok()) return s;
@@ -128,16 +146,16 @@ absl::StatusOr<std::string> DynamoDbApi::PutItem(const Request& request) {
         "One or more parameter values were invalid: Missing the key {} in the item", missing));
   }
   auto result = tables_->MutateItem(*table_name, key, [&](const std::optional<Item>& old_item) {
-    if (auto s = CheckCondition(*expressions, old_item, *return_old_on_failure); !s.ok()) {
+    if (auto s = CheckCondition(*expressions, old_item, options->return_old_on_failure); !s.ok()) {
       return absl::StatusOr<std::optional<Item>>(s);
     }
     return absl::StatusOr<std::optional<Item>>(*item);
   });
   if (!result.ok()) return result.status();
   MeterWrite(*table, *result);
-  auto metrics = ItemCollectionMetricsMember(*tables_, *table, key, *collection_metrics);
+  auto metrics = ItemCollectionMetricsMember(*tables_, *table, key, options->collection_metrics);
   if (!metrics.ok()) return metrics.status();
-  return AppendMembers(AttributesResponse(*return_values == ReturnValues::kAllOld
+  return AppendMembers(AttributesResponse(options->return_values == ReturnValues::kAllOld
                                               ? result->old_item
                                               : std::nullopt),
                        *metrics);
@@ -176,12 +194,8 @@ absl::StatusOr<std::string> DynamoDbApi::UpdateItem(const Request& request) {
   if (!key.ok()) return key.status();
   auto expressions = ParseExpressions(request, "ConditionExpression", true, false);
   if (!expressions.ok()) return expressions.status();
-  auto return_values = ParseReturnValues(request, true);
-  if (!return_values.ok()) return return_values.status();
-  auto return_old_on_failure = ParseReturnOldOnFailure(request);
-  if (!return_old_on_failure.ok()) return return_old_on_failure.status();
-  auto collection_metrics = ParseReturnItemCollectionMetrics(request);
-  if (!collection_metrics.ok()) return collection_metrics.status();
+  auto options = ParseWriteOptions(request, true);
+  if (!options.ok()) return options.status();
   auto table = tables_->GetTable(*table_name);
   if (!table.ok()) return table.status();
 
@@ -199,7 +213,7 @@ absl::StatusOr<std::string> DynamoDbApi::UpdateItem(const Request& request) {
 
   auto result = tables_->MutateItem(*table_name, *key, [&](const std::optional<Item>& old_item) {
     using Result = absl::StatusOr<std::optional<Item>>;
-    if (auto s = CheckCondition(*expressions, old_item, *return_old_on_failure); !s.ok()) {
+    if (auto s = CheckCondition(*expressions, old_item, options->return_old_on_failure); !s.ok()) {
       return Result(s);
     }
     Item item = old_item.value_or(*key);
@@ -214,11 +228,11 @@ absl::StatusOr<std::string> DynamoDbApi::UpdateItem(const Request& request) {
   });
   if (!result.ok()) return result.status();
   MeterWrite(*table, *result);
-  auto metrics = ItemCollectionMetricsMember(*tables_, *table, *key, *collection_metrics);
+  auto metrics = ItemCollectionMetricsMember(*tables_, *table, *key, options->collection_metrics);
   if (!metrics.ok()) return metrics.status();
 
   std::string body = "{}";
-  switch (*return_values) {
+  switch (options->return_values) {
     case ReturnValues::kNone:
       break;
     case ReturnValues::kAllOld:
@@ -246,27 +260,23 @@ absl::StatusOr<std::string> DynamoDbApi::DeleteItem(const Request& request) {
   if (!key.ok()) return key.status();
   auto expressions = ParseExpressions(request, "ConditionExpression", false, false);
   if (!expressions.ok()) return expressions.status();
-  auto return_values = ParseReturnValues(request, false);
-  if (!return_values.ok()) return return_values.status();
-  auto return_old_on_failure = ParseReturnOldOnFailure(request);
-  if (!return_old_on_failure.ok()) return return_old_on_failure.status();
-  auto collection_metrics = ParseReturnItemCollectionMetrics(request);
-  if (!collection_metrics.ok()) return collection_metrics.status();
+  auto options = ParseWriteOptions(request, false);
+  if (!options.ok()) return options.status();
   auto table = tables_->GetTable(*table_name);
   if (!table.ok()) return table.status();
 
   auto result = tables_->MutateItem(*table_name, *key, [&](const std::optional<Item>& old_item) {
     using Result = absl::StatusOr<std::optional<Item>>;
-    if (auto s = CheckCondition(*expressions, old_item, *return_old_on_failure); !s.ok()) {
+    if (auto s = CheckCondition(*expressions, old_item, options->return_old_on_failure); !s.ok()) {
       return Result(s);
     }
     return Result(std::nullopt);
   });
   if (!result.ok()) return result.status();
   MeterWrite(*table, *result);
-  auto metrics = ItemCollectionMetricsMember(*tables_, *table, *key, *collection_metrics);
+  auto metrics = ItemCollectionMetricsMember(*tables_, *table, *key, options->collection_metrics);
   if (!metrics.ok()) return metrics.status();
-  return AppendMembers(AttributesResponse(*return_values == ReturnValues::kAllOld
+  return AppendMembers(AttributesResponse(options->return_values == ReturnValues::kAllOld
                                               ? result->old_item
                                               : std::nullopt),
                        *metrics);
