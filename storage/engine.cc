@@ -74,6 +74,9 @@ absl::StatusOr<std::unique_ptr<StorageEngine>> StorageEngine::Open(const Storage
   // operands once 64 pile up keeps a statistics read (DescribeTable) from
   // merging every write since the last memtable flush.
   catalog_options.max_successive_merges = 64;
+  // The catalog is small, but those merges fill a memtable with one entry
+  // per write; a small memtable bounds the memory they take.
+  catalog_options.write_buffer_size = 4 << 20;
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       {rocksdb::kDefaultColumnFamilyName, catalog_options},
       {"items", cf_options},
