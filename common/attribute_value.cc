@@ -390,10 +390,23 @@ absl::Status DecodeValue(std::string_view* in, int depth, AttributeValue* out) {
 }
 
 // A number counts 1 byte per two significant digits, rounded up, plus 1.
+// Counts the significant digits without building a Decimal, because every
+// write measures its items: the digits before any exponent, from the first
+// non-zero digit to the last.
 size_t NumberSize(std::string_view number) {
-  Decimal d;
-  ParseDecimal(number, &d);
-  return (d.digits.size() + 1) / 2 + 1;
+  size_t digits = 0;
+  size_t significant = 0;  // Digits up to and including the last non-zero one.
+  for (char c : number) {
+    if (c == 'e' || c == 'E') break;
+    if (c < '0' || c > '9') continue;
+    if (c != '0') {
+      digits += 1;
+      significant = digits;
+    } else if (digits > 0) {
+      digits += 1;
+    }
+  }
+  return (significant + 1) / 2 + 1;
 }
 
 size_t ValueSize(const AttributeValue& value) {

@@ -53,6 +53,19 @@ TEST(Numbers, NormalizedForm) {
   EXPECT_EQ(NormalizeNumber("1E-130"), "0." + std::string(129, '0') + "1");
 }
 
+TEST(Numbers, SizeCountsSignificantDigits) {
+  // An attribute named "n" costs 1 byte, plus 1 byte per two significant
+  // digits (rounded up) and 1 more.
+  const std::pair<const char*, size_t> cases[] = {
+      {"0", 2}, {"7", 3}, {"101", 4}, {"1000", 3}, {"0012.500", 4},
+      {"-0.0100", 3}, {"1.5E+2", 3}, {"12345678901234567890123456789012345678", 21},
+  };
+  for (const auto& [number, expected] : cases) {
+    Item item = {{"n", AttributeValue::Number(number)}};
+    EXPECT_EQ(ItemSize(item), expected) << number;
+  }
+}
+
 TEST(Numbers, OrderedEncodingSortsByValue) {
   const char* ascending[] = {"-1000", "-12", "-1.5", "-1", "-0.001", "0", "0.001", "1", "1.5",
                              "12", "1000"};

@@ -116,7 +116,7 @@ class Session : public std::enable_shared_from_this<Session> {
                       });
   }
 
-  // Answers a request that cannot be parsed with `status` and a DynamoDB-style
+  // Responds to a request that cannot be parsed with `status` and a DynamoDB-style
   // JSON error, then stops reading requests. The rest of what the client
   // sends is read and dropped, so that closing the socket does not reset the
   // connection before the client has read the response.
